@@ -1,0 +1,304 @@
+"""Chinese full-text search over the catalog: jieba segmentation and BM25 ranking.
+
+The index lives in the database (``SearchPosting``/``SearchDocument``), so every web process
+and node sees the same index and publishing a version re-indexes it in the same transaction.
+Each posting stores its BM25 term-frequency part already normalised by document length, so a
+query is one aggregate over the postings of its terms (docs/adr/0004-catalog-search.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from .models import (
+    ItemImplementation,
+    ItemVersion,
+    SearchDocument,
+    SearchPosting,
+    SearchStats,
+    SynonymGroup,
+)
+
+K1 = 1.2
+B = 0.75
+MAX_TERM_LENGTH = 64
+MAX_QUERY_TERMS = 32
+NORM_DRIFT = 0.05  # re-normalise every posting when the average length drifts by 5 %
+
+# Field weights: a word in the name counts four times a word in the summary.
+FIELD_WEIGHTS = {
+    "name": 4.0,
+    "keywords": 3.0,
+    "result_name": 2.0,
+    "name_en": 3.0,
+    "department": 1.0,
+    "summary": 1.0,
+    "materials": 0.5,
+    "conditions": 0.3,
+    "legal_basis": 0.3,
+    "code": 4.0,
+}
+
+STOPWORDS = frozenset(
+    "的 了 和 与 及 或 等 在 是 为 对 由 向 从 把 被 之 其 该 并 且 以 于 中 上 下 个 我 要 想 "
+    "怎么 如何 什么 哪里 哪些 需要 办理 申请 办 吗 呢 啊 吧 请问 the a an of for and or to in "
+    "on with how what where do i my".split()
+)
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _jieba() -> Any:
+    import jieba  # loaded lazily: the dictionary takes a moment on first use
+
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Segment text into index terms: jieba search-mode words, plus ASCII words."""
+    if not text:
+        return []
+    text = text.lower()
+    terms: list[str] = []
+    for token in _jieba().cut_for_search(text):
+        token = token.strip()
+        if not token or token in STOPWORDS:
+            continue
+        if _CJK.search(token):
+            terms.append(token[:MAX_TERM_LENGTH])
+        else:
+            for word in _ASCII_WORD.findall(token):
+                if word not in STOPWORDS:
+                    terms.append(_stem(word)[:MAX_TERM_LENGTH])
+    return terms
+
+
+def _stem(word: str) -> str:
+    """A light English plural stemmer: licences → licence, permits → permit."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _document_fields(version: ItemVersion) -> dict[str, str]:
+    implementation = version.implementation
+    department = implementation.department
+    return {
+        "name": version.name,
+        "keywords": version.keywords,
+        "result_name": version.result_name,
+        "name_en": f"{version.name_en} {department.name_en}",
+        "department": f"{department.name} {department.short_name}",
+        "summary": version.summary,
+        "materials": " ".join(m.name for m in version.materials.all()),
+        "conditions": version.conditions,
+        "legal_basis": version.legal_basis,
+        "code": f"{implementation.item.basic_code} {implementation.implementation_code}",
+    }
+
+
+def _weighted_terms(version: ItemVersion) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for field, text in _document_fields(version).items():
+        weight = FIELD_WEIGHTS[field]
+        if field == "code":
+            for code in text.lower().split():
+                counts[code[:MAX_TERM_LENGTH]] += weight
+            continue
+        for term in tokenize(text):
+            counts[term] += weight
+    return counts
+
+
+def _norm(tf: float, length: float, average: float) -> float:
+    average = average or length or 1.0
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+
+
+def _stats() -> SearchStats:
+    stats, _ = SearchStats.objects.get_or_create(key="bm25")
+    return stats
+
+
+@transaction.atomic
+def index_implementation(implementation: ItemImplementation) -> None:
+    """(Re-)index an implementation's current version; remove it if it has none."""
+    SearchPosting.objects.filter(implementation=implementation).delete()
+    version = (
+        ItemVersion.objects.select_related("implementation__department", "implementation__item")
+        .prefetch_related("materials")
+        .filter(pk=implementation.current_version_id, status=ItemVersion.Status.PUBLISHED)
+        .first()
+    )
+    if version is None:
+        SearchDocument.objects.filter(implementation=implementation).delete()
+        _update_stats()
+        return
+    counts = _weighted_terms(version)
+    length = float(sum(counts.values()))
+    SearchDocument.objects.update_or_create(implementation=implementation, defaults={"length": length})
+    stats = _update_stats()
+    average = stats.normalised_with or stats.average_length
+    SearchPosting.objects.bulk_create(
+        SearchPosting(
+            term=term, implementation=implementation, tf=tf, score=_norm(tf, length, average)
+        )
+        for term, tf in counts.items()
+    )
+
+
+def remove_implementation(implementation: ItemImplementation) -> None:
+    with transaction.atomic():
+        SearchPosting.objects.filter(implementation=implementation).delete()
+        SearchDocument.objects.filter(implementation=implementation).delete()
+        _update_stats()
+
+
+def _update_stats() -> SearchStats:
+    stats = SearchStats.objects.select_for_update().filter(key="bm25").first() or _stats()
+    figures = SearchDocument.objects.values_list("length", flat=True)
+    lengths = list(figures)
+    stats.documents = len(lengths)
+    stats.average_length = (sum(lengths) / len(lengths)) if lengths else 0.0
+    if not stats.normalised_with:
+        stats.normalised_with = stats.average_length
+    stats.save()
+    return stats
+
+
+@transaction.atomic
+def refresh_norms(*, force: bool = False) -> bool:
+    """Re-normalise every posting when the average document length drifted; True if done."""
+    stats = _update_stats()
+    average = stats.average_length
+    if not average:
+        return False
+    drift = abs(average - stats.normalised_with) / average if stats.normalised_with else 1.0
+    if not force and drift < NORM_DRIFT:
+        return False
+    lengths = dict(SearchDocument.objects.values_list("implementation_id", "length"))
+    batch: list[SearchPosting] = []
+    for posting in SearchPosting.objects.only("id", "implementation_id", "tf").iterator(chunk_size=5000):
+        posting.score = _norm(posting.tf, lengths.get(posting.implementation_id, average), average)
+        batch.append(posting)
+        if len(batch) >= 5000:
+            SearchPosting.objects.bulk_update(batch, ["score"])
+            batch.clear()
+    if batch:
+        SearchPosting.objects.bulk_update(batch, ["score"])
+    stats.normalised_with = average
+    stats.save(update_fields=["normalised_with", "updated_at"])
+    return True
+
+
+def rebuild_index() -> int:
+    """Index every implementation from scratch; returns the number of documents."""
+    with transaction.atomic():
+        SearchPosting.objects.all().delete()
+        SearchDocument.objects.all().delete()
+        SearchStats.objects.all().delete()
+        implementations = list(ItemImplementation.objects.exclude(current_version=None))
+        for implementation in implementations:
+            index_implementation(implementation)
+    refresh_norms(force=True)
+    return SearchDocument.objects.count()
+
+
+def _synonyms() -> list[list[str]]:
+    return [group.term_list() for group in SynonymGroup.objects.filter(is_active=True)]
+
+
+def query_terms(query: str) -> dict[str, float]:
+    """Query terms with their weights: the query's own words (1.0) and synonyms (0.8)."""
+    jieba = _jieba()
+    groups = _synonyms()
+    lowered = query.lower()
+    weights: dict[str, float] = {}
+    expansions: list[str] = []
+    for group in groups:
+        for term in group:
+            jieba.add_word(term)  # keep a synonym whole when segmenting (idempotent)
+        if any(term.lower() in lowered for term in group):
+            expansions.extend(t for t in group if t.lower() not in lowered)
+    for term in tokenize(query):
+        weights[term] = 1.0
+    for text in expansions:
+        for term in tokenize(text):
+            weights.setdefault(term, 0.8)
+    return dict(list(weights.items())[:MAX_QUERY_TERMS])
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    ids: list[int]
+    total: int
+
+
+def search(query: str, candidates: QuerySet[ItemImplementation] | None = None, *,
+           offset: int = 0, limit: int = 20) -> SearchPage:
+    """Implementation ids ranked by BM25 for ``query``, best first.
+
+    ``candidates`` narrows the result (filters of the caller); ``offset``/``limit`` page it.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return SearchPage(ids=[], total=0)
+    stats = SearchStats.objects.filter(key="bm25").first()
+    documents = stats.documents if stats else 0
+    if not documents:
+        return SearchPage(ids=[], total=0)
+    df = _document_frequencies(terms)
+    idf = {
+        term: math.log(1 + (documents - df[term] + 0.5) / (df[term] + 0.5)) * weight
+        for term, weight in terms.items()
+        if df.get(term)
+    }
+    if not idf:
+        return SearchPage(ids=[], total=0)
+    present = list(idf)
+    marks = ", ".join(["%s"] * len(present))
+    case = " ".join("WHEN %s THEN %s" for _ in present)
+    case_params: list[Any] = []
+    for term in present:
+        case_params.extend([term, idf[term]])
+    where = f"p.term IN ({marks})"
+    params: list[Any] = [*present]
+    if candidates is not None:
+        sub_sql, sub_params = candidates.values("id").query.sql_with_params()
+        where += f" AND p.implementation_id IN ({sub_sql})"
+        params.extend(sub_params)
+    table = SearchPosting._meta.db_table
+    ranked_sql = (
+        f"SELECT p.implementation_id, SUM((CASE p.term {case} ELSE 0 END) * p.score) AS rank "  # noqa: S608
+        f"FROM {table} p WHERE {where} GROUP BY p.implementation_id "
+        "ORDER BY rank DESC, p.implementation_id LIMIT %s OFFSET %s"
+    )
+    count_sql = f"SELECT COUNT(DISTINCT p.implementation_id) FROM {table} p WHERE {where}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(ranked_sql, [*case_params, *params, limit, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(count_sql, params)
+        total = cursor.fetchone()[0]
+    return SearchPage(ids=ids, total=total)
+
+
+def _document_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(
+        SearchPosting.objects.filter(term__in=list(terms))
+        .values_list("term")
+        .annotate(n=Count("id"))
+        .values_list("term", "n")
+    )
