@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import api, calendar_router
+from onewindow.core.views import healthz
 
 api.add_router("/calendar", calendar_router)
 api.add_router("/", catalog_router)
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("", include("onewindow.portal.urls")),
 ]
 

@@ -40,8 +40,18 @@ class DraftOnlyInline(admin.TabularInline):
 
 class MaterialInline(DraftOnlyInline):
     model = MaterialRequirement
-    fields = ("position", "name", "required", "original", "copies", "format", "source",
-              "blank_form", "sample", "notes")
+    fields = (
+        "position",
+        "name",
+        "required",
+        "original",
+        "copies",
+        "format",
+        "source",
+        "blank_form",
+        "sample",
+        "notes",
+    )
 
 
 class FeeInline(DraftOnlyInline):
@@ -56,10 +66,25 @@ class StageInline(DraftOnlyInline):
 
 @admin.register(ItemVersion)
 class ItemVersionAdmin(admin.ModelAdmin):
-    list_display = ("name", "implementation", "number", "status", "handling", "online_depth", "published_at")
+    list_display = (
+        "name",
+        "implementation",
+        "number",
+        "status",
+        "handling",
+        "online_depth",
+        "published_at",
+    )
     list_filter = ("status", "handling", "online_depth", "implementation__department")
     search_fields = ("name", "implementation__implementation_code")
-    readonly_fields = ("implementation", "number", "status", "published_at", "created_by", "created_at")
+    readonly_fields = (
+        "implementation",
+        "number",
+        "status",
+        "published_at",
+        "created_by",
+        "created_at",
+    )
     filter_horizontal = ("themes",)
     inlines = [MaterialInline, FeeInline, StageInline]
     actions = ["new_version", "publish"]

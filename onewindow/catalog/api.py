@@ -121,7 +121,10 @@ def item_summary(implementation: ItemImplementation) -> dict[str, Any]:
         "code": implementation.implementation_code,
         "basic_code": implementation.item.basic_code,
         "name": version.name,
-        "department": {"code": implementation.department.code, "name": implementation.department.name},
+        "department": {
+            "code": implementation.department.code,
+            "name": implementation.department.name,
+        },
         "item_type": implementation.item.item_type,
         "online_depth": version.online_depth,
         "promised_days": version.promised_days,
@@ -151,9 +154,16 @@ def item_detail(request: HttpRequest, implementation: ItemImplementation) -> dic
         statutory_note=version.statutory_note,
         materials=[
             {
-                "id": m.id, "name": m.name, "required": m.required, "original": m.original,
-                "copies": m.copies, "format": m.format, "source": m.source, "basis": m.basis,
-                "notes": m.notes, "blank_form_url": _file_url(request, m.blank_form),
+                "id": m.id,
+                "name": m.name,
+                "required": m.required,
+                "original": m.original,
+                "copies": m.copies,
+                "format": m.format,
+                "source": m.source,
+                "basis": m.basis,
+                "notes": m.notes,
+                "blank_form_url": _file_url(request, m.blank_form),
                 "sample_url": _file_url(request, m.sample),
             }
             for m in version.materials.all()
@@ -161,7 +171,10 @@ def item_detail(request: HttpRequest, implementation: ItemImplementation) -> dic
         fees=[{"name": f.name, "amount": f.amount, "basis": f.basis} for f in version.fees.all()],
         stages=[
             {
-                "name": s.name, "role": s.role, "parallel": s.parallel, "days": s.days,
+                "name": s.name,
+                "role": s.role,
+                "parallel": s.parallel,
+                "days": s.days,
                 "departments": [{"code": d.code, "name": d.name} for d in s.departments.all()],
             }
             for s in version.stages.all()
@@ -180,9 +193,12 @@ def item_detail(request: HttpRequest, implementation: ItemImplementation) -> dic
     return data
 
 
-@router.get("/departments", response={200: DepartmentPage, 400: ErrorOut}, auth=None,
-            summary="部门列表")
-def list_departments(request: HttpRequest, page: int = PageQuery, page_size: int = PageSizeQuery) -> dict[str, Any]:
+@router.get(
+    "/departments", response={200: DepartmentPage, 400: ErrorOut}, auth=None, summary="部门列表"
+)
+def list_departments(
+    request: HttpRequest, page: int = PageQuery, page_size: int = PageSizeQuery
+) -> dict[str, Any]:
     qs = Department.objects.filter(is_active=True).select_related("region")
     offset, limit = page_window(page, page_size)
     return {
@@ -198,7 +214,11 @@ def list_departments(request: HttpRequest, page: int = PageQuery, page_size: int
 @router.get("/items", response={200: ItemPageOut, 400: ErrorOut}, auth=None, summary="事项检索")
 def list_items(
     request: HttpRequest,
-    q: str = Query("", max_length=settings.ONEWINDOW_SEARCH_MAX_QUERY, description="中文或英文检索词，按相关度排序"),
+    q: str = Query(
+        "",
+        max_length=settings.ONEWINDOW_SEARCH_MAX_QUERY,
+        description="中文或英文检索词，按相关度排序",
+    ),
     department: str = Query("", max_length=16, description="部门代码"),
     item_type: ItemType | None = Query(None, description="事项类型"),
     online_depth: int | None = Query(None, ge=1, le=4, description="网上可办程度 1–4"),
@@ -209,15 +229,24 @@ def list_items(
 ) -> dict[str, Any]:
     offset, limit = page_window(page, page_size)
     filters = queries.ItemFilters(
-        q=q, department=department, item_type=item_type.value if item_type else "",
-        online_depth=online_depth, theme=theme, audience=audience or "",
+        q=q,
+        department=department,
+        item_type=item_type.value if item_type else "",
+        online_depth=online_depth,
+        theme=theme,
+        audience=audience or "",
     )
     result = queries.find_items(filters, offset=offset, limit=limit)
-    return {"results": [item_summary(i) for i in result.results], "total": result.total, "page": page}
+    return {
+        "results": [item_summary(i) for i in result.results],
+        "total": result.total,
+        "page": page,
+    }
 
 
-@router.get("/items/{code}", response={200: ItemDetailOut, 404: ErrorOut}, auth=None,
-            summary="办事指南")
+@router.get(
+    "/items/{code}", response={200: ItemDetailOut, 404: ErrorOut}, auth=None, summary="办事指南"
+)
 def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
     implementation = queries.get_guide(code) if len(code) <= 40 else None
     if implementation is None:

@@ -19,9 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.org.models import Department, Region, ServiceCenter
 
-basic_code_validator = RegexValidator(
-    r"^[0-9A-Z]{12}$", _("事项编码应为12位数字或大写字母")
-)
+basic_code_validator = RegexValidator(r"^[0-9A-Z]{12}$", _("事项编码应为12位数字或大写字母"))
 
 
 class ItemType(models.TextChoices):
@@ -66,9 +64,12 @@ class Theme(models.Model):
 class ServiceItem(models.Model):
     """A basic catalogue entry (基本目录): the same item and code in every region."""
 
-    basic_code = models.CharField(_("事项编码"), max_length=12, unique=True, validators=[basic_code_validator])
+    basic_code = models.CharField(
+        _("事项编码"), max_length=12, unique=True, validators=[basic_code_validator]
+    )
     national_code = models.BooleanField(
-        _("国家统一编码"), default=False,
+        _("国家统一编码"),
+        default=False,
         help_text=_("编码取自国家政务服务事项基本目录；否则为本平台临时编码（Z开头），待替换"),
     )
     name = models.CharField(_("事项名称"), max_length=200)
@@ -87,15 +88,35 @@ class ItemImplementation(models.Model):
     """One department's implementation of an item in one region (实施清单)."""
 
     implementation_code = models.CharField(_("实施编码"), max_length=40, unique=True)
-    item = models.ForeignKey(ServiceItem, verbose_name=_("基本目录事项"), on_delete=models.PROTECT, related_name="implementations")
-    department = models.ForeignKey(Department, verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="implementations")
-    region = models.ForeignKey(Region, verbose_name=_("实施区划"), on_delete=models.PROTECT, related_name="implementations")
+    item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("基本目录事项"),
+        on_delete=models.PROTECT,
+        related_name="implementations",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("实施部门"),
+        on_delete=models.PROTECT,
+        related_name="implementations",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("实施区划"), on_delete=models.PROTECT, related_name="implementations"
+    )
     center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("进驻中心"), null=True, blank=True, on_delete=models.SET_NULL,
+        ServiceCenter,
+        verbose_name=_("进驻中心"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="implementations",
     )
     current_version = models.OneToOneField(
-        "ItemVersion", verbose_name=_("现行版本"), null=True, blank=True, on_delete=models.SET_NULL,
+        "ItemVersion",
+        verbose_name=_("现行版本"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -103,7 +124,9 @@ class ItemImplementation(models.Model):
     class Meta:
         ordering = ["implementation_code"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "department", "region"], name="catalog_impl_unique"),
+            models.UniqueConstraint(
+                fields=["item", "department", "region"], name="catalog_impl_unique"
+            ),
         ]
         verbose_name = _("实施清单事项")
         verbose_name_plural = _("实施清单事项")
@@ -146,34 +169,53 @@ class ItemVersion(models.Model):
         FULLY_ONLINE = 4, _("四级：全程网办")
 
     implementation = models.ForeignKey(
-        ItemImplementation, verbose_name=_("实施清单事项"), on_delete=models.CASCADE, related_name="versions"
+        ItemImplementation,
+        verbose_name=_("实施清单事项"),
+        on_delete=models.CASCADE,
+        related_name="versions",
     )
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
 
     name = models.CharField(_("事项名称"), max_length=200)
     name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     summary = models.TextField(_("事项简介"), blank=True)
-    audience = models.CharField(_("服务对象"), max_length=12, choices=Audience.choices, default=Audience.BOTH)
-    themes = models.ManyToManyField(Theme, verbose_name=_("主题"), blank=True, related_name="versions")
-    handling = models.CharField(_("办件类型"), max_length=12, choices=Handling.choices, default=Handling.PROMISED)
+    audience = models.CharField(
+        _("服务对象"), max_length=12, choices=Audience.choices, default=Audience.BOTH
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("主题"), blank=True, related_name="versions"
+    )
+    handling = models.CharField(
+        _("办件类型"), max_length=12, choices=Handling.choices, default=Handling.PROMISED
+    )
 
     legal_basis = models.TextField(_("设定依据"))
     conditions = models.TextField(_("受理条件"))
     statutory_days = models.PositiveSmallIntegerField(
-        _("法定办结时限"), null=True, blank=True, help_text=_("自受理次日起计算；法律未规定时限的留空")
+        _("法定办结时限"),
+        null=True,
+        blank=True,
+        help_text=_("自受理次日起计算；法律未规定时限的留空"),
     )
     statutory_unit = models.CharField(
         _("法定时限单位"), max_length=8, choices=LimitUnit.choices, default=LimitUnit.WORKDAY
     )
     statutory_note = models.CharField(
-        _("法定时限说明"), max_length=300, blank=True, help_text=_("如：经负责人批准可延长10个工作日")
+        _("法定时限说明"),
+        max_length=300,
+        blank=True,
+        help_text=_("如：经负责人批准可延长10个工作日"),
     )
     promised_days = models.PositiveSmallIntegerField(
         _("承诺办结时限（工作日）"), default=0, help_text=_("即办件为0")
     )
     online_depth = models.PositiveSmallIntegerField(
-        _("网上可办程度"), choices=OnlineDepth.choices, default=OnlineDepth.INFORMATION,
+        _("网上可办程度"),
+        choices=OnlineDepth.choices,
+        default=OnlineDepth.INFORMATION,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
     )
     visits_required = models.PositiveSmallIntegerField(_("到现场次数"), default=1)
@@ -185,32 +227,45 @@ class ItemVersion(models.Model):
     result_name = models.CharField(_("审批结果名称"), max_length=200, blank=True)
     result_validity = models.CharField(_("结果有效期"), max_length=200, blank=True)
     delivery_methods = models.JSONField(
-        _("结果送达方式"), default=list, blank=True, help_text=_("pickup 窗口领取、mail 邮寄、online 网上送达")
+        _("结果送达方式"),
+        default=list,
+        blank=True,
+        help_text=_("pickup 窗口领取、mail 邮寄、online 网上送达"),
     )
     form_schema = models.JSONField(_("申请表单（JSON Schema）"), default=dict, blank=True)
     faq = models.JSONField(
         _("常见问题"), default=list, blank=True, help_text=_('格式：[{"q": "问题", "a": "解答"}]')
     )
-    keywords = models.CharField(_("检索关键词"), max_length=300, blank=True, help_text=_("以空格分隔的别名或俗称"))
+    keywords = models.CharField(
+        _("检索关键词"), max_length=300, blank=True, help_text=_("以空格分隔的别名或俗称")
+    )
 
     change_note = models.CharField(_("修订说明"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
     class Meta:
         ordering = ["implementation", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["implementation", "number"], name="catalog_version_number_unique"),
             models.UniqueConstraint(
-                fields=["implementation"], condition=Q(status="published"),
+                fields=["implementation", "number"], name="catalog_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["implementation"],
+                condition=Q(status="published"),
                 name="catalog_one_published_version",
             ),
             models.CheckConstraint(
-                condition=~Q(online_depth=4) | Q(visits_required=0), name="catalog_full_online_no_visit"
+                condition=~Q(online_depth=4) | Q(visits_required=0),
+                name="catalog_full_online_no_visit",
             ),
         ]
         verbose_name = _("办事指南版本")
@@ -250,8 +305,13 @@ class ItemVersion(models.Model):
         ):
             errors.setdefault("faq", []).append(str(_('常见问题须为 [{"q": …, "a": …}] 列表')))
         allowed_delivery = {"pickup", "mail", "online"}
-        if not isinstance(self.delivery_methods, list) or not set(self.delivery_methods) <= allowed_delivery:
-            errors.setdefault("delivery_methods", []).append(str(_("送达方式只能是 pickup、mail、online")))
+        if (
+            not isinstance(self.delivery_methods, list)
+            or not set(self.delivery_methods) <= allowed_delivery
+        ):
+            errors.setdefault("delivery_methods", []).append(
+                str(_("送达方式只能是 pickup、mail、online"))
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -279,14 +339,25 @@ class MaterialRequirement(models.Model):
         LICENCE = "licence", _("电子证照库")
         GOVERNMENT = "government", _("政府部门核发")
 
-    version = models.ForeignKey(ItemVersion, verbose_name=_("办事指南版本"), on_delete=models.CASCADE, related_name="materials")
+    version = models.ForeignKey(
+        ItemVersion,
+        verbose_name=_("办事指南版本"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
     position = models.PositiveSmallIntegerField(_("序号"), default=1)
     name = models.CharField(_("材料名称"), max_length=200)
     required = models.BooleanField(_("必要"), default=True)
-    original = models.CharField(_("原件/复印件"), max_length=10, choices=Original.choices, default=Original.ORIGINAL)
+    original = models.CharField(
+        _("原件/复印件"), max_length=10, choices=Original.choices, default=Original.ORIGINAL
+    )
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
-    format = models.CharField(_("材料形式"), max_length=12, choices=Format.choices, default=Format.BOTH)
-    source = models.CharField(_("来源渠道"), max_length=12, choices=Source.choices, default=Source.APPLICANT)
+    format = models.CharField(
+        _("材料形式"), max_length=12, choices=Format.choices, default=Format.BOTH
+    )
+    source = models.CharField(
+        _("来源渠道"), max_length=12, choices=Source.choices, default=Source.APPLICANT
+    )
     basis = models.CharField(_("填报依据"), max_length=300, blank=True)
     blank_form = models.FileField(_("空白表格"), upload_to=_material_upload_to, blank=True)
     sample = models.FileField(_("示例样表"), upload_to=_material_upload_to, blank=True)
@@ -304,7 +375,9 @@ class MaterialRequirement(models.Model):
 class Fee(models.Model):
     """A fee and its basis (收费标准). An item without fee rows is free."""
 
-    version = models.ForeignKey(ItemVersion, verbose_name=_("办事指南版本"), on_delete=models.CASCADE, related_name="fees")
+    version = models.ForeignKey(
+        ItemVersion, verbose_name=_("办事指南版本"), on_delete=models.CASCADE, related_name="fees"
+    )
     position = models.PositiveSmallIntegerField(_("序号"), default=1)
     name = models.CharField(_("收费项目"), max_length=200)
     amount = models.CharField(_("收费标准"), max_length=200, help_text=_("如：住宅80元/件"))
@@ -331,7 +404,9 @@ class ProcessStage(models.Model):
         REVIEW = "reviewer", _("审核")
         APPROVE = "approver", _("审批")
 
-    version = models.ForeignKey(ItemVersion, verbose_name=_("办事指南版本"), on_delete=models.CASCADE, related_name="stages")
+    version = models.ForeignKey(
+        ItemVersion, verbose_name=_("办事指南版本"), on_delete=models.CASCADE, related_name="stages"
+    )
     position = models.PositiveSmallIntegerField(_("顺序"), default=1)
     name = models.CharField(_("环节名称"), max_length=100)
     role = models.CharField(_("办理角色"), max_length=10, choices=Role.choices)
@@ -352,9 +427,15 @@ class ProcessStage(models.Model):
 class Duty(models.Model):
     """An entry of a department's duty list (责任清单)."""
 
-    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="duties")
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="duties"
+    )
     implementation = models.ForeignKey(
-        ItemImplementation, verbose_name=_("对应事项"), null=True, blank=True, on_delete=models.SET_NULL,
+        ItemImplementation,
+        verbose_name=_("对应事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="duties",
     )
     position = models.PositiveSmallIntegerField(_("序号"), default=1)
@@ -375,7 +456,9 @@ class Duty(models.Model):
 class SynonymGroup(models.Model):
     """Words that mean the same to a searcher, e.g. 营业执照 / 工商登记 / 企业登记."""
 
-    terms = models.CharField(_("同义词"), max_length=500, help_text=_("以空格或逗号分隔，如：营业执照 工商登记"))
+    terms = models.CharField(
+        _("同义词"), max_length=500, help_text=_("以空格或逗号分隔，如：营业执照 工商登记")
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -394,9 +477,14 @@ class SynonymGroup(models.Model):
 class SearchDocument(models.Model):
     """The indexed form of an implementation's current version (BM25 document length)."""
 
-    implementation = models.OneToOneField(ItemImplementation, on_delete=models.CASCADE, related_name="search_document")
+    implementation = models.OneToOneField(
+        ItemImplementation, on_delete=models.CASCADE, related_name="search_document"
+    )
     length = models.FloatField()
     indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.implementation_id}: {self.length}"
 
 
 class SearchPosting(models.Model):
@@ -408,7 +496,9 @@ class SearchPosting(models.Model):
     """
 
     term = models.CharField(max_length=64)
-    implementation = models.ForeignKey(ItemImplementation, on_delete=models.CASCADE, related_name="+")
+    implementation = models.ForeignKey(
+        ItemImplementation, on_delete=models.CASCADE, related_name="+"
+    )
     tf = models.FloatField()
     score = models.FloatField()
 
@@ -417,6 +507,9 @@ class SearchPosting(models.Model):
             models.Index(fields=["term", "implementation", "score"], name="catalog_posting_term"),
             models.Index(fields=["implementation"], name="catalog_posting_impl"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.implementation_id}"
 
 
 class SearchStats(models.Model):
@@ -427,3 +520,6 @@ class SearchStats(models.Model):
     average_length = models.FloatField(default=0.0)
     normalised_with = models.FloatField(default=0.0, help_text="average length the scores use")
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.documents} documents"

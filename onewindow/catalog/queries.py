@@ -60,8 +60,13 @@ def find_items(filters: ItemFilters, *, offset: int = 0, limit: int = 20) -> Ite
     """Published items matching the filters; with a query, ranked by relevance (BM25)."""
     qs = _filtered(filters)
     has_filters = any(
-        [filters.department, filters.item_type, filters.online_depth is not None,
-         filters.theme, filters.audience]
+        [
+            filters.department,
+            filters.item_type,
+            filters.online_depth is not None,
+            filters.theme,
+            filters.audience,
+        ]
     )
     if filters.q.strip():
         page = search.search(
@@ -70,9 +75,11 @@ def find_items(filters: ItemFilters, *, offset: int = 0, limit: int = 20) -> Ite
         by_id = {impl.pk: impl for impl in published_implementations().filter(pk__in=page.ids)}
         return ItemPage(results=[by_id[pk] for pk in page.ids if pk in by_id], total=page.total)
     total = qs.count()
-    rows = list(qs.order_by("department__sort_order", "department__code", "implementation_code")[
-        offset : offset + limit
-    ])
+    rows = list(
+        qs.order_by("department__sort_order", "department__code", "implementation_code")[
+            offset : offset + limit
+        ]
+    )
     return ItemPage(results=rows, total=total)
 
 
@@ -86,7 +93,9 @@ def get_guide(code: str) -> ItemImplementation | None:
         published_implementations()
         .select_related("center", "region")
         .prefetch_related(
-            "current_version__materials", "current_version__fees", stages,
+            "current_version__materials",
+            "current_version__fees",
+            stages,
             "current_version__themes",
         )
         .filter(implementation_code=code)
@@ -95,19 +104,25 @@ def get_guide(code: str) -> ItemImplementation | None:
 
 
 def departments_with_counts() -> QuerySet[Department]:
-    return Department.objects.filter(is_active=True).select_related("region").annotate(
-        item_count=Count(
-            "implementations",
-            filter=Q(implementations__current_version__status=ItemVersion.Status.PUBLISHED),
+    return (
+        Department.objects.filter(is_active=True)
+        .select_related("region")
+        .annotate(
+            item_count=Count(
+                "implementations",
+                filter=Q(implementations__current_version__status=ItemVersion.Status.PUBLISHED),
+            )
         )
     )
 
 
 def power_list(department: Department) -> QuerySet[ItemImplementation]:
     """The department's power list (权力清单): its published items that are powers."""
-    return published_implementations().filter(
-        department=department, item__item_type__in=POWER_TYPES
-    ).order_by("item__item_type", "implementation_code")
+    return (
+        published_implementations()
+        .filter(department=department, item__item_type__in=POWER_TYPES)
+        .order_by("item__item_type", "implementation_code")
+    )
 
 
 def duty_list(department: Department) -> QuerySet[Duty]:

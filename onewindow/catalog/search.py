@@ -8,15 +8,16 @@ query is one aggregate over the postings of its terms (docs/adr/0004-catalog-sea
 
 from __future__ import annotations
 
+import logging
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, QuerySet
 
 from .models import (
     ItemImplementation,
@@ -48,9 +49,11 @@ FIELD_WEIGHTS = {
 }
 
 STOPWORDS = frozenset(
-    "的 了 和 与 及 或 等 在 是 为 对 由 向 从 把 被 之 其 该 并 且 以 于 中 上 下 个 我 要 想 "
-    "怎么 如何 什么 哪里 哪些 需要 办理 申请 办 吗 呢 啊 吧 请问 the a an of for and or to in "
-    "on with how what where do i my".split()
+    (
+        "的 了 和 与 及 或 等 在 是 为 对 由 向 从 把 被 之 其 该 并 且 以 于 中 上 下 个 我 要 想 "
+        "怎么 如何 什么 哪里 哪些 需要 办理 申请 办 吗 呢 啊 吧 请问 "
+        "the a an of for and or to in on with how what where do i my"
+    ).split()
 )
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -60,6 +63,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 def _jieba() -> Any:
     import jieba  # loaded lazily: the dictionary takes a moment on first use
 
+    jieba.setLogLevel(logging.WARNING)
     return jieba
 
 
@@ -108,8 +112,8 @@ def _document_fields(version: ItemVersion) -> dict[str, str]:
     }
 
 
-def _weighted_terms(version: ItemVersion) -> Counter[str]:
-    counts: Counter[str] = Counter()
+def _weighted_terms(version: ItemVersion) -> dict[str, float]:
+    counts: dict[str, float] = defaultdict(float)
     for field, text in _document_fields(version).items():
         weight = FIELD_WEIGHTS[field]
         if field == "code":
@@ -135,6 +139,10 @@ def _stats() -> SearchStats:
 def index_implementation(implementation: ItemImplementation) -> None:
     """(Re-)index an implementation's current version; remove it if it has none."""
     SearchPosting.objects.filter(implementation=implementation).delete()
+    if implementation.current_version_id is None:
+        SearchDocument.objects.filter(implementation=implementation).delete()
+        _update_stats()
+        return
     version = (
         ItemVersion.objects.select_related("implementation__department", "implementation__item")
         .prefetch_related("materials")
@@ -147,7 +155,9 @@ def index_implementation(implementation: ItemImplementation) -> None:
         return
     counts = _weighted_terms(version)
     length = float(sum(counts.values()))
-    SearchDocument.objects.update_or_create(implementation=implementation, defaults={"length": length})
+    SearchDocument.objects.update_or_create(
+        implementation=implementation, defaults={"length": length}
+    )
     stats = _update_stats()
     average = stats.normalised_with or stats.average_length
     SearchPosting.objects.bulk_create(
@@ -167,10 +177,9 @@ def remove_implementation(implementation: ItemImplementation) -> None:
 
 def _update_stats() -> SearchStats:
     stats = SearchStats.objects.select_for_update().filter(key="bm25").first() or _stats()
-    figures = SearchDocument.objects.values_list("length", flat=True)
-    lengths = list(figures)
-    stats.documents = len(lengths)
-    stats.average_length = (sum(lengths) / len(lengths)) if lengths else 0.0
+    figures = SearchDocument.objects.aggregate(documents=Count("pk"), average=Avg("length"))
+    stats.documents = figures["documents"]
+    stats.average_length = figures["average"] or 0.0
     if not stats.normalised_with:
         stats.normalised_with = stats.average_length
     stats.save()
@@ -189,7 +198,9 @@ def refresh_norms(*, force: bool = False) -> bool:
         return False
     lengths = dict(SearchDocument.objects.values_list("implementation_id", "length"))
     batch: list[SearchPosting] = []
-    for posting in SearchPosting.objects.only("id", "implementation_id", "tf").iterator(chunk_size=5000):
+    for posting in SearchPosting.objects.only("id", "implementation_id", "tf").iterator(
+        chunk_size=5000
+    ):
         posting.score = _norm(posting.tf, lengths.get(posting.implementation_id, average), average)
         batch.append(posting)
         if len(batch) >= 5000:
@@ -245,8 +256,13 @@ class SearchPage:
     total: int
 
 
-def search(query: str, candidates: QuerySet[ItemImplementation] | None = None, *,
-           offset: int = 0, limit: int = 20) -> SearchPage:
+def search(
+    query: str,
+    candidates: QuerySet[Any, Any] | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+) -> SearchPage:
     """Implementation ids ranked by BM25 for ``query``, best first.
 
     ``candidates`` narrows the result (filters of the caller); ``offset``/``limit`` page it.

@@ -31,10 +31,30 @@ from .models import (
 
 # Guide fields that a caller may set on a version (everything but bookkeeping).
 GUIDE_FIELDS = (
-    "name", "name_en", "summary", "audience", "handling", "legal_basis", "conditions",
-    "statutory_days", "statutory_unit", "statutory_note", "promised_days", "online_depth",
-    "visits_required", "location", "hours", "phone", "complaint_phone", "result_name",
-    "result_validity", "delivery_methods", "form_schema", "faq", "keywords", "change_note",
+    "name",
+    "name_en",
+    "summary",
+    "audience",
+    "handling",
+    "legal_basis",
+    "conditions",
+    "statutory_days",
+    "statutory_unit",
+    "statutory_note",
+    "promised_days",
+    "online_depth",
+    "visits_required",
+    "location",
+    "hours",
+    "phone",
+    "complaint_phone",
+    "result_name",
+    "result_validity",
+    "delivery_methods",
+    "form_schema",
+    "faq",
+    "keywords",
+    "change_note",
 )
 
 
@@ -106,7 +126,9 @@ def create_implementation(
 ) -> ItemImplementation:
     """Create an implementation with its first version (published unless ``publish=False``)."""
     implementation = ItemImplementation(
-        implementation_code=ItemImplementation.make_code(item.basic_code, region.code, department.code),
+        implementation_code=ItemImplementation.make_code(
+            item.basic_code, region.code, department.code
+        ),
         item=item,
         department=department,
         region=region,
@@ -120,7 +142,7 @@ def create_implementation(
     version.save()
     _replace_children(version, materials=materials, fees=fees, stages=stages, themes=themes)
     if publish:
-        publish_version(version, actor=actor)
+        implementation.current_version = publish_version(version, actor=actor)
     return implementation
 
 
@@ -131,7 +153,9 @@ def start_new_version(implementation: ItemImplementation, *, actor: Any = None) 
     If a draft already exists it is returned instead: one draft per implementation at a time.
     """
     implementation = ItemImplementation.objects.select_for_update().get(pk=implementation.pk)
-    existing = implementation.versions.filter(status=ItemVersion.Status.DRAFT).order_by("-number").first()
+    existing = (
+        implementation.versions.filter(status=ItemVersion.Status.DRAFT).order_by("-number").first()
+    )
     if existing is not None:
         return existing
     source = implementation.versions.order_by("-number").first()
@@ -153,6 +177,7 @@ def start_new_version(implementation: ItemImplementation, *, actor: Any = None) 
         fee.save()
     for stage in source.stages.prefetch_related("departments"):
         departments = list(stage.departments.all())
+        stage._prefetched_objects_cache = {}  # type: ignore[attr-defined]  # or set() sees the source's rows
         stage.pk = None
         stage.version = draft
         stage.save()
@@ -187,7 +212,9 @@ def update_draft(
 @transaction.atomic
 def publish_version(version: ItemVersion, *, actor: Any = None) -> ItemVersion:
     """Make a draft the current version; the previous one becomes superseded."""
-    implementation = ItemImplementation.objects.select_for_update().get(pk=version.implementation_id)
+    implementation = ItemImplementation.objects.select_for_update().get(
+        pk=version.implementation_id
+    )
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != ItemVersion.Status.DRAFT:
         raise VersionLocked(_("只有草稿可以发布"))
@@ -219,7 +246,15 @@ def edit_item(
 ) -> ItemVersion:
     """Edit a published item: a new version with the changes, published at once."""
     draft = start_new_version(implementation, actor=actor)
-    update_draft(draft, guide=guide, materials=materials, fees=fees, stages=stages, themes=themes, actor=actor)
+    update_draft(
+        draft,
+        guide=guide,
+        materials=materials,
+        fees=fees,
+        stages=stages,
+        themes=themes,
+        actor=actor,
+    )
     return publish_version(draft, actor=actor)
 
 

@@ -16,6 +16,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("name",)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         obj.source = "manual"  # an administrator's edit survives the next package sync
         super().save_model(request, obj, form, change)

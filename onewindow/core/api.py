@@ -64,7 +64,11 @@ def _reason(error: dict[str, Any]) -> str:
 def field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in {"query", "body", "path", "form"}]
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in {"query", "body", "path", "form"}
+        ]
         name = ".".join(loc) or "request"
         fields.setdefault(name, []).append(_reason(error))
     return fields
@@ -73,7 +77,7 @@ def field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
 api = NinjaAPI(
     title="OneWindow API",
     version="1",
-    description=_("一网通办政务服务平台对外接口。错误统一为 {\"error\": {code, message, details}}。"),
+    description=_('一网通办政务服务平台对外接口。错误统一为 {"error": {code, message, details}}。'),
     urls_namespace="api",
 )
 
@@ -90,9 +94,7 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = field_errors(list(exc.errors))
-    return _respond(
-        request, 400, envelope("invalid_input", _("请求参数有误"), {"fields": fields})
-    )
+    return _respond(request, 400, envelope("invalid_input", _("请求参数有误"), {"fields": fields}))
 
 
 @api.exception_handler(Http404)
@@ -107,9 +109,19 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "invalid_input", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             409: "conflict", 413: "too_large", 415: "unsupported_media_type", 429: "rate_limited"}
-    return _respond(request, exc.status_code, envelope(codes.get(exc.status_code, "error"), str(exc)))
+    codes = {
+        400: "invalid_input",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        415: "unsupported_media_type",
+        429: "rate_limited",
+    }
+    return _respond(
+        request, exc.status_code, envelope(codes.get(exc.status_code, "error"), str(exc))
+    )
 
 
 @api.exception_handler(Exception)
@@ -155,7 +167,8 @@ def add_workdays(
 ) -> dict[str, Any]:
     """The `days`-th working day after `from` (`from` itself not counted)."""
     if not dt.date(1949, 10, 1) <= from_ <= dt.date(2200, 1, 1):
-        raise ApiError(400, "invalid_input", _("请求参数有误"),
-                       {"fields": {"from": [_("日期超出支持范围")]}})
+        raise ApiError(
+            400, "invalid_input", _("请求参数有误"), {"fields": {"from": [_("日期超出支持范围")]}}
+        )
     result = calendar.add_workdays(from_, days)
     return {"date": result.date, "provisional": result.provisional}

@@ -13,6 +13,23 @@ log = logging.getLogger(__name__)
 
 SOURCE = "chinesecalendar"
 
+# The package names its festivals in English; the table and the UI speak Chinese.
+FESTIVAL_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def _festival(name: object) -> str:
+    text = str(name or "")
+    return FESTIVAL_NAMES.get(text, text)
+
 
 def _schedule_from_chinesecalendar() -> tuple[set[int], dict[dt.date, tuple[str, str]]]:
     import chinese_calendar  # imported here: only this service reads the package
@@ -20,18 +37,16 @@ def _schedule_from_chinesecalendar() -> tuple[set[int], dict[dt.date, tuple[str,
     holidays: dict[dt.date, tuple[str, str]] = {}
     for day, name in chinese_calendar.holidays.items():
         if day.weekday() < 5:  # a holiday that falls on a weekday
-            holidays[day] = (CalendarDay.Kind.HOLIDAY, str(name or ""))
+            holidays[day] = (CalendarDay.Kind.HOLIDAY, _festival(name))
     for day, name in chinese_calendar.workdays.items():
         if day.weekday() >= 5:  # an adjusted working weekend (调休上班)
-            holidays[day] = (CalendarDay.Kind.WORKDAY, str(name or ""))
+            holidays[day] = (CalendarDay.Kind.WORKDAY, _festival(name))
     years = {day.year for day in chinese_calendar.holidays} | {
         day.year for day in chinese_calendar.workdays
     }
     # The package pads its tables with plain weekdays/weekends for every year it knows;
     # a year counts as official only if the package declares a festival in it.
-    covered = {
-        day.year for day, name in chinese_calendar.holidays.items() if name
-    } & years
+    covered = {day.year for day, name in chinese_calendar.holidays.items() if name} & years
     return covered, holidays
 
 

@@ -11,6 +11,6 @@ class OneWindowUserAdmin(UserAdmin):
     list_filter = ("kind", "is_active", "is_staff")
     search_fields = ("username", "name")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("账户信息"), {"fields": ("kind", "name", "phone")}),
     )

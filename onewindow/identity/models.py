@@ -18,7 +18,7 @@ class User(AbstractUser):
     name = models.CharField(_("姓名/名称"), max_length=100, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("账户")
         verbose_name_plural = _("账户")
 

@@ -23,15 +23,22 @@ class Region(models.Model):
         ZONE = "zone", _("开发区")
         TOWNSHIP = "township", _("乡镇（街道）")
 
-    code = models.CharField(_("区划代码"), max_length=6, unique=True, validators=[region_code_validator])
+    code = models.CharField(
+        _("区划代码"), max_length=6, unique=True, validators=[region_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     statistical_code = models.BooleanField(
-        _("统计用区划代码"), default=False,
+        _("统计用区划代码"),
+        default=False,
         help_text=_("开发区等不在 GB/T 2260 中的区域，使用国家统计局统计用区划代码"),
     )
 
@@ -54,12 +61,16 @@ class Department(models.Model):
         APPROVAL_BUREAU = "approval_bureau", _("行政审批局")
         OTHER = "other", _("其他单位")
 
-    code = models.CharField(_("部门代码"), max_length=16, unique=True, validators=[department_code_validator])
+    code = models.CharField(
+        _("部门代码"), max_length=16, unique=True, validators=[department_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments"
+    )
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     description = models.TextField(_("职能简介"), blank=True)
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
@@ -81,10 +92,14 @@ class Department(models.Model):
 class ServiceCenter(models.Model):
     """A government service centre (政务服务中心) with its hall."""
 
-    code = models.CharField(_("中心代码"), max_length=16, unique=True, validators=[department_code_validator])
+    code = models.CharField(
+        _("中心代码"), max_length=16, unique=True, validators=[department_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="centers")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="centers"
+    )
     address = models.CharField(_("地址"), max_length=200)
     phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
     complaint_phone = models.CharField(_("监督投诉电话"), max_length=50, blank=True)
@@ -112,20 +127,32 @@ class Window(models.Model):
         CONSULTATION = "consultation", _("咨询导办")
         PROXY = "proxy", _("帮办代办")
 
-    center = models.ForeignKey(ServiceCenter, verbose_name=_("政务服务中心"), on_delete=models.CASCADE, related_name="windows")
+    center = models.ForeignKey(
+        ServiceCenter,
+        verbose_name=_("政务服务中心"),
+        on_delete=models.CASCADE,
+        related_name="windows",
+    )
     number = models.CharField(_("窗口号"), max_length=10)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     departments = models.ManyToManyField(
-        Department, verbose_name=_("进驻部门"), blank=True, related_name="windows",
+        Department,
+        verbose_name=_("进驻部门"),
+        blank=True,
+        related_name="windows",
         help_text=_("部门窗口所属部门；综合窗口可为空（受理全部事项）或限定为某一领域的部门"),
     )
-    area = models.CharField(_("区域"), max_length=100, blank=True, help_text=_("如：一楼工程建设类综合窗口区"))
+    area = models.CharField(
+        _("区域"), max_length=100, blank=True, help_text=_("如：一楼工程建设类综合窗口区")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["center", "number"]
-        constraints = [models.UniqueConstraint(fields=["center", "number"], name="org_window_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "number"], name="org_window_number_unique")
+        ]
         verbose_name = _("窗口")
         verbose_name_plural = _("窗口")
 
@@ -144,11 +171,18 @@ class Post(models.Model):
         DEPARTMENT_HEAD = "department_head", _("部门负责人")
         CHIEF_REPRESENTATIVE = "chief_representative", _("首席代表")
 
-    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="posts")
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="posts"
+    )
     name = models.CharField(_("岗位名称"), max_length=100)
     role = models.CharField(_("岗位角色"), max_length=30, choices=Role.choices)
     window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+        Window,
+        verbose_name=_("窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
     )
     holders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("在岗人员"), blank=True, related_name="posts"
@@ -157,7 +191,9 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["department", "role", "name"]
-        constraints = [models.UniqueConstraint(fields=["department", "name"], name="org_post_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="org_post_name_unique")
+        ]
         verbose_name = _("岗位")
         verbose_name_plural = _("岗位")
 

@@ -1,0 +1,79 @@
+# OneWindow: `make run` starts the embedded platform, `make test` runs everything CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install tools static messages compile-messages migrate demo run lint test test-pg pytest bench clean
+
+help:
+	@echo "make run    install everything, load the demo centre, serve http://$(ADDR)"
+	@echo "make test   install everything and run linters, checks and the whole test suite"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# gettext is needed to compile and extract translations.
+tools:
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+
+static: node_modules/.installed
+	npm run --silent build
+
+messages: tools $(VENV)/.installed
+	cd onewindow && ../$(PY) -m django makemessages -l en --no-location --no-wrap \
+		-i 'static/*' -i 'tests/*' -i 'demo/*' --settings=onewindow.settings
+
+compile-messages: tools $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+install: $(VENV)/.installed static compile-messages
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v0
+
+demo: migrate
+	@mkdir -p var
+	@test -f var/.demo-loaded || { $(PY) manage.py seed_demo && touch var/.demo-loaded; }
+
+run: demo
+	$(BIN)/onewindow run $(ADDR)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy onewindow
+	$(BIN)/djlint onewindow --lint
+	ONEWINDOW_ENV=test $(PY) manage.py makemigrations --check --dry-run
+	ONEWINDOW_ENV=test $(PY) manage.py check
+	ONEWINDOW_ENV=test $(PY) scripts/check_translations.py
+
+pytest: install
+	ONEWINDOW_ENV=test $(BIN)/pytest -n 2 -q
+
+test: lint pytest
+
+# The same suite against PostgreSQL (DATABASE_URL must name a server; .ci/run sets it).
+test-pg: install
+	ONEWINDOW_ENV=test $(BIN)/pytest -n 2 -q
+
+bench: install
+	ONEWINDOW_ENV=test $(PY) bench/catalog_search.py
+
+clean:
+	rm -rf $(VENV) node_modules var onewindow/static/vendor
