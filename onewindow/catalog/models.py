@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -470,6 +472,19 @@ class SynonymGroup(models.Model):
     def __str__(self) -> str:
         return self.terms
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from . import search  # the index module imports the models
+
+        search.bump_generation()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        from . import search
+
+        search.bump_generation()
+        return result
+
     def term_list(self) -> list[str]:
         return [t for t in self.terms.replace("，", " ").replace(",", " ").split() if t]
 
@@ -519,6 +534,9 @@ class SearchStats(models.Model):
     documents = models.PositiveIntegerField(default=0)
     average_length = models.FloatField(default=0.0)
     normalised_with = models.FloatField(default=0.0, help_text="average length the scores use")
+    generation = models.PositiveBigIntegerField(
+        default=0, help_text="incremented on every index change; keys the search caches"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

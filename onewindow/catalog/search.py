@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, F, QuerySet
 
 from .models import (
     ItemImplementation,
@@ -182,8 +183,15 @@ def _update_stats() -> SearchStats:
     stats.average_length = figures["average"] or 0.0
     if not stats.normalised_with:
         stats.normalised_with = stats.average_length
+    stats.generation += 1
     stats.save()
     return stats
+
+
+def bump_generation() -> None:
+    """Invalidate every cached search figure (after a synonym or index change)."""
+    SearchStats.objects.get_or_create(key="bm25")
+    SearchStats.objects.filter(key="bm25").update(generation=F("generation") + 1)
 
 
 @transaction.atomic
@@ -226,20 +234,36 @@ def rebuild_index() -> int:
     return SearchDocument.objects.count()
 
 
-def _synonyms() -> list[list[str]]:
-    return [group.term_list() for group in SynonymGroup.objects.filter(is_active=True)]
+CACHE_SECONDS = 3600
+# Synonyms already added to jieba's (process-wide) dictionary, by index generation.
+_jieba_words: dict[str, int] = {"generation": -1}
 
 
-def query_terms(query: str) -> dict[str, float]:
+def _synonyms(generation: int) -> list[list[str]]:
+    key = f"search:synonyms:{generation}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = [group.term_list() for group in SynonymGroup.objects.filter(is_active=True)]
+        cache.set(key, groups, CACHE_SECONDS)
+    if _jieba_words["generation"] != generation:
+        jieba = _jieba()
+        for group in groups:
+            for term in group:
+                jieba.add_word(term)  # keep a synonym whole when segmenting
+        _jieba_words["generation"] = generation
+    return groups
+
+
+def query_terms(query: str, generation: int | None = None) -> dict[str, float]:
     """Query terms with their weights: the query's own words (1.0) and synonyms (0.8)."""
-    jieba = _jieba()
-    groups = _synonyms()
+    if generation is None:
+        stats = SearchStats.objects.filter(key="bm25").first()
+        generation = stats.generation if stats else 0
+    groups = _synonyms(generation)
     lowered = query.lower()
     weights: dict[str, float] = {}
     expansions: list[str] = []
     for group in groups:
-        for term in group:
-            jieba.add_word(term)  # keep a synonym whole when segmenting (idempotent)
         if any(term.lower() in lowered for term in group):
             expansions.extend(t for t in group if t.lower() not in lowered)
     for term in tokenize(query):
@@ -267,14 +291,14 @@ def search(
 
     ``candidates`` narrows the result (filters of the caller); ``offset``/``limit`` page it.
     """
-    terms = query_terms(query)
-    if not terms:
-        return SearchPage(ids=[], total=0)
     stats = SearchStats.objects.filter(key="bm25").first()
     documents = stats.documents if stats else 0
-    if not documents:
+    if stats is None or not documents:
         return SearchPage(ids=[], total=0)
-    df = _document_frequencies(terms)
+    terms = query_terms(query, stats.generation)
+    if not terms:
+        return SearchPage(ids=[], total=0)
+    df = _document_frequencies(terms, stats.generation)
     idf = {
         term: math.log(1 + (documents - df[term] + 0.5) / (df[term] + 0.5)) * weight
         for term, weight in terms.items()
@@ -295,26 +319,41 @@ def search(
         where += f" AND p.implementation_id IN ({sub_sql})"
         params.extend(sub_params)
     table = SearchPosting._meta.db_table
+    # One pass: the window count gives the number of matching items next to the page.
     ranked_sql = (
-        f"SELECT p.implementation_id, SUM((CASE p.term {case} ELSE 0 END) * p.score) AS rank "  # noqa: S608
+        "SELECT p.implementation_id, "  # noqa: S608
+        f"SUM((CASE p.term {case} ELSE 0 END) * p.score) AS rank, COUNT(*) OVER () AS total "
         f"FROM {table} p WHERE {where} GROUP BY p.implementation_id "
         "ORDER BY rank DESC, p.implementation_id LIMIT %s OFFSET %s"
     )
-    count_sql = f"SELECT COUNT(DISTINCT p.implementation_id) FROM {table} p WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(ranked_sql, [*case_params, *params, limit, offset])
-        ids = [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        if rows:
+            return SearchPage(ids=[row[0] for row in rows], total=rows[0][2])
+        if offset == 0:
+            return SearchPage(ids=[], total=0)
+        count_sql = f"SELECT COUNT(DISTINCT p.implementation_id) FROM {table} p WHERE {where}"  # noqa: S608
         cursor.execute(count_sql, params)
-        total = cursor.fetchone()[0]
-    return SearchPage(ids=ids, total=total)
+        return SearchPage(ids=[], total=cursor.fetchone()[0])
 
 
-def _document_frequencies(terms: Iterable[str]) -> dict[str, int]:
-    from django.db.models import Count
-
-    return dict(
-        SearchPosting.objects.filter(term__in=list(terms))
-        .values_list("term")
-        .annotate(n=Count("id"))
-        .values_list("term", "n")
-    )
+def _document_frequencies(terms: Iterable[str], generation: int) -> dict[str, int]:
+    """Document frequency per term, cached for the index generation."""
+    keys = {f"search:df:{generation}:{term}": term for term in terms}
+    cached = cache.get_many(list(keys))
+    found = {keys[key]: value for key, value in cached.items()}
+    missing = [term for key, term in keys.items() if key not in cached]
+    if missing:
+        counted = dict(
+            SearchPosting.objects.filter(term__in=missing)
+            .values_list("term")
+            .annotate(n=Count("id"))
+            .values_list("term", "n")
+        )
+        fresh = {term: counted.get(term, 0) for term in missing}
+        cache.set_many(
+            {f"search:df:{generation}:{term}": n for term, n in fresh.items()}, CACHE_SECONDS
+        )
+        found.update(fresh)
+    return found
