@@ -33,7 +33,12 @@ K1 = 1.2
 B = 0.75
 MAX_TERM_LENGTH = 64
 MAX_QUERY_TERMS = 32
-NORM_DRIFT = 0.05  # re-normalise every posting when the average length drifts by 5 %
+NORM_DRIFT = 0.05
+# A term in more than this share of the documents is "common" (like 许可, 登记): it adds to
+# the score of documents that match a rarer query term but does not by itself make a match,
+# unless every query term is common (the common-terms query of Lucene/Elasticsearch).
+COMMON_TERM_SHARE = 0.2
+COMMON_TERM_MIN_DF = 50  # re-normalise every posting when the average length drifts by 5 %
 
 # Field weights: a word in the name counts four times a word in the summary.
 FIELD_WEIGHTS = {
@@ -307,6 +312,7 @@ def search(
     if not idf:
         return SearchPage(ids=[], total=0)
     present = list(idf)
+    table = SearchPosting._meta.db_table
     marks = ", ".join(["%s"] * len(present))
     case = " ".join("WHEN %s THEN %s" for _ in present)
     case_params: list[Any] = []
@@ -314,16 +320,27 @@ def search(
         case_params.extend([term, idf[term]])
     where = f"p.term IN ({marks})"
     params: list[Any] = [*present]
+    source = f"{table} p"
+    cutoff = max(COMMON_TERM_MIN_DF, documents * COMMON_TERM_SHARE)
+    rare = [term for term in present if df[term] <= cutoff]
+    if rare and len(rare) < len(present):
+        # Score only the documents a rare term matched: join them to their postings.
+        rare_marks = ", ".join(["%s"] * len(rare))
+        source = (
+            f"(SELECT DISTINCT implementation_id AS id FROM {table} "  # noqa: S608
+            f"WHERE term IN ({rare_marks})) c "
+            f"CROSS JOIN {table} p ON p.implementation_id = c.id"
+        )
+        params = [*rare, *params]
     if candidates is not None:
         sub_sql, sub_params = candidates.values("id").query.sql_with_params()
         where += f" AND p.implementation_id IN ({sub_sql})"
         params.extend(sub_params)
-    table = SearchPosting._meta.db_table
     # One pass: the window count gives the number of matching items next to the page.
     ranked_sql = (
         "SELECT p.implementation_id, "  # noqa: S608
         f"SUM((CASE p.term {case} ELSE 0 END) * p.score) AS rank, COUNT(*) OVER () AS total "
-        f"FROM {table} p WHERE {where} GROUP BY p.implementation_id "
+        f"FROM {source} WHERE {where} GROUP BY p.implementation_id "
         "ORDER BY rank DESC, p.implementation_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
@@ -333,7 +350,7 @@ def search(
             return SearchPage(ids=[row[0] for row in rows], total=rows[0][2])
         if offset == 0:
             return SearchPage(ids=[], total=0)
-        count_sql = f"SELECT COUNT(DISTINCT p.implementation_id) FROM {table} p WHERE {where}"  # noqa: S608
+        count_sql = f"SELECT COUNT(DISTINCT p.implementation_id) FROM {source} WHERE {where}"  # noqa: S608
         cursor.execute(count_sql, params)
         return SearchPage(ids=[], total=cursor.fetchone()[0])
 

@@ -134,3 +134,14 @@ def test_norms_refresh_after_the_catalog_grows(catalog):
     assert stats.normalised_with == pytest.approx(stats.average_length)
     assert stats.documents == stats_before.documents + 6
     assert _codes("食品经营许可")[0] == catalog["food"].code
+
+
+def test_common_terms_only_add_to_documents_a_rarer_term_matched(catalog, monkeypatch):
+    # With a low cutoff 许可 (in most items here) becomes a common term, as it is at scale.
+    monkeypatch.setattr(search, "COMMON_TERM_MIN_DF", 1)
+    monkeypatch.setattr(search, "COMMON_TERM_SHARE", 0.3)
+    codes = _codes("食品经营许可")
+    assert codes[0] == catalog["food"].code
+    assert catalog["discharge"].code not in codes  # matched 许可 alone
+    # A query of common terms only still finds everything they match.
+    assert catalog["discharge"].code in _codes("许可")
