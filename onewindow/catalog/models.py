@@ -535,7 +535,7 @@ class SearchStats(models.Model):
     average_length = models.FloatField(default=0.0)
     normalised_with = models.FloatField(default=0.0, help_text="average length the scores use")
     generation = models.PositiveBigIntegerField(
-        default=0, help_text="incremented on every index change; keys the search caches"
+        default=0, help_text="a new random value on every index change; keys the search caches"
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, Count, QuerySet
 
 from .models import (
     ItemImplementation,
@@ -188,7 +189,7 @@ def _update_stats() -> SearchStats:
     stats.average_length = figures["average"] or 0.0
     if not stats.normalised_with:
         stats.normalised_with = stats.average_length
-    stats.generation += 1
+    stats.generation = _new_generation()
     stats.save()
     return stats
 
@@ -196,7 +197,12 @@ def _update_stats() -> SearchStats:
 def bump_generation() -> None:
     """Invalidate every cached search figure (after a synonym or index change)."""
     SearchStats.objects.get_or_create(key="bm25")
-    SearchStats.objects.filter(key="bm25").update(generation=F("generation") + 1)
+    SearchStats.objects.filter(key="bm25").update(generation=_new_generation())
+
+
+def _new_generation() -> int:
+    """A random generation: a rolled-back change can never bring back a cached one."""
+    return secrets.randbits(62)
 
 
 @transaction.atomic
