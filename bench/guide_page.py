@@ -68,8 +68,10 @@ def main() -> None:
         "p95_vs_target": round(cut[94] / 50, 2),
         "database": connection.vendor,
     }
-    print(f"{len(codes)} guide pages × {args.rounds}: p50 {result['p50_ms']} ms, "
-          f"p95 {result['p95_ms']} ms (target < 50 ms)")
+    print(
+        f"{len(codes)} guide pages × {args.rounds}: p50 {result['p50_ms']} ms, "
+        f"p95 {result['p95_ms']} ms (target < 50 ms)"
+    )
     connection.close()
     if scratch is not None:
         scratch.cleanup()

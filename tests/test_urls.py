@@ -40,8 +40,8 @@ def _walk(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 def _concrete(route: str, code: str) -> str:
     route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\/", "/")
-    route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: (EXAMPLES.get(m.group(1)) or code), route)
-    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: (EXAMPLES.get(m.group(1)) or code), route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: EXAMPLES.get(m.group(1)) or code, route)
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: EXAMPLES.get(m.group(1)) or code, route)
     return "/" + route
 
 
@@ -66,7 +66,17 @@ def test_the_admin_refuses_anonymous_visitors(client):
 
 
 def test_public_pages_answer_200(client, code):
-    for url in ["/", "/departments/", "/items/", f"/items/{code}/", "/themes/person/",
-                "/themes/enterprise/", "/api/v1/items", f"/api/v1/items/{code}",
-                "/api/v1/departments", "/api/v1/openapi.json", "/healthz"]:
+    for url in [
+        "/",
+        "/departments/",
+        "/items/",
+        f"/items/{code}/",
+        "/themes/person/",
+        "/themes/enterprise/",
+        "/api/v1/items",
+        f"/api/v1/items/{code}",
+        "/api/v1/departments",
+        "/api/v1/openapi.json",
+        "/healthz",
+    ]:
         assert client.get(url).status_code == 200, url
