@@ -332,10 +332,12 @@ def search(
     if rare and len(rare) < len(present):
         # Score only the documents a rare term matched: join them to their postings.
         rare_marks = ", ".join(["%s"] * len(rare))
+        # SQLite's CROSS JOIN keeps the (small) candidate set as the outer loop.
+        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
         source = (
             f"(SELECT DISTINCT implementation_id AS id FROM {table} "  # noqa: S608
             f"WHERE term IN ({rare_marks})) c "
-            f"CROSS JOIN {table} p ON p.implementation_id = c.id"
+            f"{join} {table} p ON p.implementation_id = c.id"
         )
         params = [*rare, *params]
     if candidates is not None:
