@@ -137,11 +137,6 @@ def _norm(tf: float, length: float, average: float) -> float:
     return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
 
 
-def _stats() -> SearchStats:
-    stats, _ = SearchStats.objects.get_or_create(key="bm25")
-    return stats
-
-
 @transaction.atomic
 def index_implementation(implementation: ItemImplementation) -> None:
     """(Re-)index an implementation's current version; remove it if it has none."""
@@ -183,7 +178,7 @@ def remove_implementation(implementation: ItemImplementation) -> None:
 
 
 def _update_stats() -> SearchStats:
-    stats = SearchStats.objects.select_for_update().filter(key="bm25").first() or _stats()
+    stats, _ = SearchStats.objects.select_for_update().get_or_create(key="bm25")
     figures = SearchDocument.objects.aggregate(documents=Count("pk"), average=Avg("length"))
     stats.documents = figures["documents"]
     stats.average_length = figures["average"] or 0.0

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Router, Schema
@@ -127,14 +126,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("unhandled API error on %s", request.path)
-    if settings.DEBUG and getattr(settings, "ONEWINDOW_RAISE_API_ERRORS", False):
-        raise exc
     return _respond(request, 500, envelope("internal_error", _("服务器内部错误，请稍后重试")))
-
-
-class Page(Schema):
-    total: int
-    page: int
 
 
 def page_window(page: int, page_size: int) -> tuple[int, int]:

@@ -21,10 +21,5 @@ class NotFound(ApiError):
         super().__init__(404, "not_found", message, details)
 
 
-class BadRequest(ApiError):
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
-        super().__init__(400, "invalid_input", message, {"fields": fields or {}})
-
-
 def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}

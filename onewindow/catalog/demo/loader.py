@@ -223,7 +223,7 @@ def _form_files(spec: ItemSpec) -> dict[str, ContentFile]:
     ]
     sample = [
         ("Applicant", "Bengbu Demo Trading Co., Ltd."),
-        ("Credential number", "91340300MA2XXXXXX0 (sample)"),
+        ("Credential number", "91340300MA2N0P1Q7A (sample, valid check digit)"),
         ("Contact phone", "13800000000 (sample)"),
         ("Address", "High-tech Zone, Bengbu, Anhui (sample)"),
         ("Date / signature", "2025-01-01  (signed)"),
