@@ -91,9 +91,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "onewindow.core",
     "onewindow.org",
     "onewindow.identity",
+    # After identity: its oauth2_provider/authorize.html (Chinese consent page) takes precedence.
+    "oauth2_provider",
     "onewindow.catalog",
     "onewindow.portal",
 ]
@@ -106,8 +110,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "onewindow.identity.sessions.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.identity.access.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -152,13 +159,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
+# Django's model backend plus the sign-in lockout (identity.auth), for every authenticate() call.
+AUTHENTICATION_BACKENDS = ["onewindow.identity.auth.LockoutModelBackend"]
+# Password policy: 等保 2.0 三级 complexity plus ASVS's common-password check (ADR 0005).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "onewindow.identity.password_validation.LengthValidator",
+        "OPTIONS": {"min_length": 8, "max_length": 128},
+    },
+    {
+        "NAME": "onewindow.identity.password_validation.CharacterClassValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email", "phone", "id_number")},
+    },
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "/"
 
 # Cache: local memory by default, Redis in production.
 REDIS_URL = env_str("REDIS_URL")
@@ -226,6 +246,20 @@ CELERY_BEAT_SCHEDULE = {
 # Security: strict in production, relaxed only where plain HTTP on localhost needs it.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions (identity.sessions.SessionSecurityMiddleware): 30 minutes idle for everyone, 8 hours
+# at most for staff, ended when the account is disabled or its password changes.
+ONEWINDOW_SESSION_IDLE_SECONDS = env_int("ONEWINDOW_SESSION_IDLE_SECONDS", 30 * 60)
+ONEWINDOW_STAFF_SESSION_MAX_SECONDS = env_int("ONEWINDOW_STAFF_SESSION_MAX_SECONDS", 8 * 3600)
+# The cookie ends with the browser; the store keeps a session at most this long after its last
+# save, long enough for the middleware to see an expired session and say why it ended.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = max(ONEWINDOW_SESSION_IDLE_SECONDS, ONEWINDOW_STAFF_SESSION_MAX_SECONDS)
+# Sign-in lockout (identity.auth): this many failures within the window, per account or per
+# address, refuse further attempts until the window has passed since the last failure.
+ONEWINDOW_LOCKOUT_FAILURES = env_int("ONEWINDOW_LOCKOUT_FAILURES", 5)
+ONEWINDOW_LOCKOUT_SECONDS = env_int("ONEWINDOW_LOCKOUT_SECONDS", 30 * 60)
+# The name authenticator apps show next to a staff account's TOTP codes.
+OTP_TOTP_ISSUER = env_str("ONEWINDOW_TOTP_ISSUER", "OneWindow")
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -239,6 +273,26 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+# Personal data: SM4 key for encryption at rest and the SM3-HMAC key for searchable digests
+# (32 hex characters each, or *_FILE). Outside production they derive from SECRET_KEY.
+def _derived_key(purpose: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).hexdigest()[:32]
+
+
+ONEWINDOW_FIELD_KEY = env_str("ONEWINDOW_FIELD_KEY") or (
+    "" if PRODUCTION else _derived_key("field-key")
+)
+ONEWINDOW_DIGEST_KEY = env_str("ONEWINDOW_DIGEST_KEY") or (
+    "" if PRODUCTION else _derived_key("digest-key")
+)
+if PRODUCTION and not (ONEWINDOW_FIELD_KEY and ONEWINDOW_DIGEST_KEY):
+    raise ImproperlyConfigured(
+        "ONEWINDOW_FIELD_KEY and ONEWINDOW_DIGEST_KEY (or *_FILE) are required in production"
+    )
 
 # Platform settings.
 ONEWINDOW_CENTER_NAME = env_str("ONEWINDOW_CENTER_NAME", "")
@@ -256,3 +310,97 @@ LOGGING = {
 
 if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Identity: OpenID Connect provider (django-oauth-toolkit), personal API tokens ----------
+# Department systems sign users in through the platform (统一身份认证): authorization code with
+# PKCE (S256) only, RS256-signed ID tokens, tokens stored hashed. Clients are registered in the
+# admin. The signing key: ONEWINDOW_OIDC_PRIVATE_KEY (PEM) or ONEWINDOW_OIDC_PRIVATE_KEY_FILE,
+# required in production; elsewhere a development key is generated once in DATA_DIR.
+# ONEWINDOW_OIDC_ISSUER (e.g. https://zwfw.example.gov.cn) pins the issuer; without it the
+# issuer is the site root of the request (API.md: /.well-known/openid-configuration).
+def _oidc_private_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = env_str("ONEWINDOW_OIDC_PRIVATE_KEY")
+    if not pem:
+        if PRODUCTION:
+            raise ImproperlyConfigured(
+                "ONEWINDOW_OIDC_PRIVATE_KEY (or ONEWINDOW_OIDC_PRIVATE_KEY_FILE) is required in "
+                "production: an RSA private key (PEM, at least 2048 bits) to sign ID tokens"
+            )
+        dev_key = DATA_DIR / "oidc-dev-key.pem"
+        if not dev_key.exists():
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            generated = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            body = generated.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            partial = dev_key.with_name(f".{dev_key.name}.{os.getpid()}")
+            partial.write_bytes(body)
+            partial.chmod(0o600)
+            try:  # atomic and first-writer-wins when several processes start at once
+                os.link(partial, dev_key)
+            except FileExistsError:
+                pass
+            finally:
+                partial.unlink()
+        pem = dev_key.read_text(encoding="ascii")
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            "ONEWINDOW_OIDC_PRIVATE_KEY is not an unencrypted PEM private key"
+        ) from exc
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise ImproperlyConfigured(
+            "ONEWINDOW_OIDC_PRIVATE_KEY must be an RSA key of 2048 bits or more"
+        )
+    return pem
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "OIDC_ISS_ENDPOINT": env_str("ONEWINDOW_OIDC_ISSUER").rstrip("/"),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    "OAUTH2_VALIDATOR_CLASS": "onewindow.identity.oidc.OneWindowValidator",
+    "SCOPES": {
+        "openid": _("确认您的身份（匿名标识、账户类型和角色）"),
+        "profile": _("读取您的姓名和用户名"),
+        "phone": _("读取您的手机号码"),
+        "read": _("以您的身份查询您在平台上的办件、证照等信息"),
+        "write": _("以您的身份在平台上提交和办理业务"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, no "plain" PKCE, no
+    # tokens in query strings, `iss` in authorization responses, tokens hashed at rest.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": PRODUCTION,
+}
+# Personal API tokens: how many unrevoked tokens an account may hold.
+ONEWINDOW_API_TOKENS_PER_USER = env_int("ONEWINDOW_API_TOKENS_PER_USER", 20)
+# --- end of identity: OpenID Connect provider, personal API tokens ---------------------------

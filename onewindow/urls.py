@@ -1,17 +1,26 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+from django.views.static import serve
 
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import api, calendar_router
 from onewindow.core.views import healthz
+from onewindow.identity import oidc
+from onewindow.identity.access import public
+from onewindow.identity.api import router as identity_router
+from onewindow.identity.api_auth import bearer
 
+# Every operation requires a bearer token unless it says auth=None. ninja applies api.auth when
+# api.urls binds the routers (in urlpatterns below), so it must be set before that line runs.
+api.auth = [bearer]
 api.add_router("/calendar", calendar_router)
 api.add_router("/", catalog_router)
+api.add_router("/", identity_router)
 
 admin.site.site_header = _("一网通办 管理后台")
 admin.site.site_title = _("一网通办 管理后台")
@@ -20,10 +29,22 @@ admin.site.index_title = _("平台管理")
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz, name="healthz"),
+    path("audit/", include("onewindow.core.audit_urls")),
+    path("accounts/", include("onewindow.identity.urls")),
+    path("o/", include((oidc.oauth2_urlpatterns, "oauth2_provider"), namespace="oauth2_provider")),
+    path("", include(oidc.well_known_urlpatterns)),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("healthz", public(healthz), name="healthz"),
     path("", include("onewindow.portal.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Catalog files (blank forms, samples) are public; every other upload is served by the app that
+# owns it, after its own access check. nginx may serve /media/catalog/ directly in production.
+urlpatterns.append(
+    re_path(
+        r"^media/(?P<path>catalog/.+)$",
+        public(serve),
+        {"document_root": settings.MEDIA_ROOT},
+        name="catalog_media",
+    )
+)

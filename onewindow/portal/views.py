@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from onewindow.catalog import queries as catalog
 from onewindow.catalog.models import Audience, ItemImplementation, ItemVersion
+from onewindow.identity.access import public
 
 from . import queries
 from .forms import AUDIENCE_CHOICES, ITEM_TYPE_CHOICES, ONLINE_DEPTH_CHOICES, ItemSearchForm
@@ -43,6 +44,7 @@ def _page_number(raw: str | None) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
+@public
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     online = catalog.find_items(
@@ -59,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+@public
 @require_safe
 def item_list(request: HttpRequest) -> HttpResponse:
     form = ItemSearchForm(request.GET)
@@ -98,6 +101,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@public
 @require_safe
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     implementation = catalog.get_guide(code) if len(code) <= MAX_CODE_LENGTH else None
@@ -118,6 +122,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/item_detail.html", context)
 
 
+@public
 @require_safe
 def item_history(request: HttpRequest, code: str) -> HttpResponse:
     implementation = queries.published_item(code) if len(code) <= MAX_CODE_LENGTH else None
@@ -131,6 +136,7 @@ def item_history(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/item_history.html", context)
 
 
+@public
 @require_safe
 def department_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -138,6 +144,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_safe
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = queries.active_department(code)
@@ -152,6 +159,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/department_detail.html", context)
 
 
+@public
 @require_safe
 def themes(request: HttpRequest, audience: str) -> HttpResponse:
     context: dict[str, Any] = {
