@@ -7,7 +7,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -75,6 +79,36 @@ class OneWindowUserAdmin(UserAdmin):
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj: User) -> str:
         return obj.masked_phone
+
+    def get_urls(self) -> list[Any]:
+        reveal = path(
+            "<int:pk>/reveal/",
+            self.admin_site.admin_view(self.reveal_view),
+            name="identity_user_reveal",
+        )
+        return [reveal, *super().get_urls()]
+
+    def reveal_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Unmask one account's personal data for a stated reason (audited)."""
+        from . import services
+
+        subject = get_object_or_404(User, pk=pk)
+        context: dict[str, Any] = {**self.admin_site.each_context(request), "subject": subject}
+        if request.method == "POST":
+            try:
+                context["values"] = services.reveal_personal_data(
+                    subject,
+                    actor=request.user,  # type: ignore[arg-type]
+                    reason=request.POST.get("reason", ""),
+                    request=request,
+                )
+            except ValidationError as exc:
+                context["error"] = "; ".join(exc.messages)
+        elif not request.user.has_perm(services.UNMASK_PERMISSION):
+            raise PermissionDenied
+        response = TemplateResponse(request, "admin/identity/user/reveal.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

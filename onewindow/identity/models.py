@@ -74,6 +74,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("账户")
         verbose_name_plural = _("账户")
+        permissions = [("unmask_personal_data", _("查看未脱敏的个人信息"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_digest"],

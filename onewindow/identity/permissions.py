@@ -30,7 +30,7 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, str | None, tuple[str, ...]]]] = {
         ("oauth2_provider", "application", ("view", "add", "change", "delete")),
     ],
     Role.SECURITY_ADMIN: [
-        ("identity", "user", ("view", "change")),
+        ("identity", "user", ("view", "change", "unmask")),
         ("identity", "rolegrant", ("view", "add", "change", "delete")),
         ("identity", "apitoken", ("view", "change")),
         ("identity", "loginfailure", ("view", "delete")),

@@ -55,3 +55,20 @@ def principals_of(actor: User, scope: str) -> list[User]:
 
 def agent_authorizations(principal: User) -> QuerySet[AgentAuthorization]:
     return principal.agents_granted.select_related("agent")
+
+
+# Roles that oversee every department (the centre and its supervisors).
+CENTRE_WIDE_ROLES = ("centre_manager", "supervisor")
+
+
+def department_scope(user: User) -> set[int] | None:
+    """Department ids whose records ``user`` may see as staff: ``None`` means every
+    department (centre managers, supervisors), an empty set means none."""
+    if not user.is_authenticated or not user.is_active or user.kind != User.Kind.STAFF:
+        return set()
+    if user.has_role(*CENTRE_WIDE_ROLES):
+        return None
+    scope = set(user.role_grants.exclude(department=None).values_list("department_id", flat=True))
+    if user.department_id is not None:
+        scope.add(user.department_id)
+    return scope

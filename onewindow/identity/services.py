@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -364,3 +364,32 @@ def deactivate_account(user: User, *, actor: User | None) -> None:
     """Disable an account; its sessions end with it (see ``identity.sessions``)."""
     User.objects.filter(pk=user.pk).update(is_active=False)
     audit.record("identity.deactivate", actor=actor, obj=user)
+
+
+UNMASK_PERMISSION = "identity.unmask_personal_data"
+UNMASKABLE_FIELDS = ("name", "id_number", "phone")
+
+
+def reveal_personal_data(
+    subject: User, *, actor: User, reason: str, request: Any = None
+) -> dict[str, str]:
+    """The unmasked name, ID number and phone of ``subject``, for a stated reason.
+
+    Needs the ``unmask_personal_data`` permission; every attempt, granted or refused, is an
+    audit record naming the subject and the reason (never the values). Not atomic on purpose:
+    the record of a refusal must survive the exception.
+    """
+    reason = (reason or "").strip()
+    if not actor.has_perm(UNMASK_PERMISSION):
+        audit.record("identity.unmask", actor=actor, obj=subject, outcome="denied", request=request)
+        raise PermissionDenied(_("您没有查看未脱敏个人信息的权限"))
+    if not 4 <= len(reason) <= 200:
+        raise ValidationError({"reason": _("请填写查看事由（4至200个字符）")})
+    audit.record(
+        "identity.unmask",
+        actor=actor,
+        obj=subject,
+        request=request,
+        detail={"reason": reason, "fields": list(UNMASKABLE_FIELDS)},
+    )
+    return {field: getattr(subject, field) or "" for field in UNMASKABLE_FIELDS}

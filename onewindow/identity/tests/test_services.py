@@ -312,3 +312,67 @@ def test_every_service_writes_an_audit_record():
     ]
     last = AuditRecord.objects.order_by("-id").first()
     assert last.actor == principal
+
+
+def test_unmasking_needs_the_permission_and_a_reason_and_is_audited():
+    from django.core.exceptions import PermissionDenied
+
+    from onewindow.core.models import AuditRecord
+
+    subject = person()
+    handler = services.create_staff(
+        username="h",
+        password=PASSWORD,
+        name="承办人",
+        department=factories.department(),
+        roles=["handler"],
+        actor=None,
+    )
+    with pytest.raises(PermissionDenied):
+        services.reveal_personal_data(subject, actor=handler, reason="核对身份信息")
+    refused = AuditRecord.objects.filter(action="identity.unmask").get()
+    assert refused.outcome == "denied"
+    security = services.create_staff(
+        username="sec",
+        password=PASSWORD,
+        name="安全管理员",
+        department=None,
+        roles=["security_admin"],
+        actor=None,
+    )
+    security = User.objects.get(pk=security.pk)  # fresh permission cache
+    with pytest.raises(ValidationError):
+        services.reveal_personal_data(subject, actor=security, reason="")
+    values = services.reveal_personal_data(subject, actor=security, reason="核对身份信息")
+    assert values == {"name": "张三", "id_number": id_number(), "phone": "13856785678"}
+    granted = AuditRecord.objects.filter(action="identity.unmask", outcome="success").get()
+    assert granted.detail["reason"] == "核对身份信息"
+    assert id_number() not in str(granted.detail)
+
+
+def test_staff_see_only_their_own_departments_records():
+    market = factories.department("SCJG", "市场监督管理局")
+    housing = factories.department("ZJ", "住房和城乡建设局")
+    market_handler = services.create_staff(
+        username="m", password=PASSWORD, name="甲", department=market, roles=["handler"], actor=None
+    )
+    housing_reviewer = services.create_staff(
+        username="z",
+        password=PASSWORD,
+        name="乙",
+        department=housing,
+        roles=["reviewer"],
+        actor=None,
+    )
+    supervisor = services.create_staff(
+        username="s",
+        password=PASSWORD,
+        name="丙",
+        department=None,
+        roles=["supervisor"],
+        actor=None,
+    )
+    assert queries.department_scope(market_handler) == {market.pk}
+    assert queries.department_scope(housing_reviewer) == {housing.pk}
+    assert queries.department_scope(supervisor) is None
+    assert queries.department_scope(person()) == set()
