@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     # After identity: its oauth2_provider/authorize.html (Chinese consent page) takes precedence.
     "oauth2_provider",
     "onewindow.catalog",
+    "onewindow.cases",
     "onewindow.portal",
 ]
 
@@ -297,6 +298,12 @@ if PRODUCTION and not (ONEWINDOW_FIELD_KEY and ONEWINDOW_DIGEST_KEY):
 # Platform settings.
 ONEWINDOW_CENTER_NAME = env_str("ONEWINDOW_CENTER_NAME", "")
 ONEWINDOW_SEARCH_MAX_QUERY = env_int("ONEWINDOW_SEARCH_MAX_QUERY", 100)
+# Largest accepted upload (API.md "Files": 20 MB unless configured); match nginx's
+# client_max_body_size.
+ONEWINDOW_UPLOAD_MAX_BYTES = env_int("ONEWINDOW_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The public address printed in notices' QR codes (the progress page).
+ONEWINDOW_PUBLIC_URL = env_str("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_API_MAX_PAGE_SIZE = 100
 
 LOGGING = {

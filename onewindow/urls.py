@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from onewindow.cases.api import router as cases_router
+from onewindow.cases.files_api import router as files_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import api, calendar_router
 from onewindow.core.views import healthz
@@ -21,6 +23,8 @@ api.auth = [bearer]
 api.add_router("/calendar", calendar_router)
 api.add_router("/", catalog_router)
 api.add_router("/", identity_router)
+api.add_router("/", files_router)
+api.add_router("/", cases_router)
 
 admin.site.site_header = _("一网通办 管理后台")
 admin.site.site_title = _("一网通办 管理后台")

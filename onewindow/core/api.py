@@ -60,14 +60,17 @@ def _reason(error: dict[str, Any]) -> str:
     return str(error.get("msg", _("取值无效")))
 
 
+PARAMETER_SOURCES = frozenset({"query", "body", "path", "form", "file", "header", "cookie"})
+
+
 def field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [
-            str(part)
-            for part in error.get("loc", ())
-            if part not in {"query", "body", "path", "form"}
-        ]
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc and loc[0] in PARAMETER_SOURCES:  # ninja's ("query", "page"), ("file", "file")
+            source, loc = loc[0], loc[1:]
+            if source == "body" and len(loc) > 1:  # ("body", "body", "item_code")
+                loc = loc[1:]
         name = ".".join(loc) or "request"
         fields.setdefault(name, []).append(_reason(error))
     return fields

@@ -233,3 +233,29 @@ class AuditRecord(models.Model):
 
     def compute_hash(self) -> str:
         return _sm3(self.canonical())
+
+
+class IdempotencyKey(models.Model):
+    """A write's ``Idempotency-Key``: the first response, replayed for the same payload."""
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", _("处理中")
+        DONE = "done", _("已完成")
+
+    owner = models.CharField(_("调用方"), max_length=64)
+    key = models.CharField(_("幂等键"), max_length=255)
+    request_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IN_FLIGHT)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="core_idempotency_once"),
+        ]
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+
+    def __str__(self) -> str:
+        return f"{self.owner}:{self.key}"

@@ -1,0 +1,423 @@
+"""Cases section of the public API (API.md "Cases")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema
+from ninja.responses import Status as Reply
+
+from onewindow.catalog.models import ItemImplementation
+from onewindow.core import idempotency
+from onewindow.core.api import ErrorOut, PageQuery, PageSizeQuery, page_window
+from onewindow.core.errors import ApiError, NotFound
+from onewindow.core.masking import mask_id_number, mask_name, mask_phone
+from onewindow.identity.api_auth import api_user
+
+from . import engine, queries, services
+from .models import Case, Document, Status
+
+router = Router(tags=["cases"])
+
+
+class MaterialIn(Schema):
+    requirement_id: int
+    file_id: int | None = None
+    licence_id: str | None = Field(None, max_length=100)
+
+
+class ApplicantIn(Schema):
+    kind: str = Field(..., description="person 或 organization")
+    name: str = Field(..., max_length=200)
+    id_number: str | None = Field(None, max_length=18)
+    credit_code: str | None = Field(None, max_length=18)
+    phone: str | None = Field(None, max_length=20)
+
+
+class CaseIn(Schema):
+    item_code: str = Field(..., max_length=40)
+    form: dict[str, Any] = Field(default_factory=dict)
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=200)
+    channel: str = Field("online", max_length=16)
+    applicant: ApplicantIn | None = None
+
+
+class CorrectionIn(Schema):
+    requirement_id: int
+    reason: str = Field(..., max_length=500)
+
+
+class SuspensionIn(Schema):
+    kind: str
+    max_workdays: int
+
+
+class DeliveryIn(Schema):
+    method: str
+    tracking_no: str | None = Field(None, max_length=50)
+
+
+class ActionIn(Schema):
+    action: str = Field(..., description="见 API.md：accept、reject、request_corrections…")
+    task_id: int | None = None
+    opinion: str | None = None
+    note: str | None = Field(None, max_length=2000)
+    reasons: list[str] | None = Field(None, max_length=50)
+    corrections: list[CorrectionIn] | None = Field(None, max_length=200)
+    suspension: SuspensionIn | None = None
+    delivery: DeliveryIn | None = None
+    materials: list[MaterialIn] | None = Field(None, max_length=200)
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+
+
+class TaskOut(Schema):
+    id: int
+    stage: str
+    role: str
+    department: str
+    status: str
+    assignee: str | None
+    due_date: dt.date | None
+    opinion: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str | None
+    note: str
+
+
+class DocumentOut(Schema):
+    kind: str
+    url: str
+
+
+class CorrectionOut(Schema):
+    requirement_id: int
+    reason: str
+
+
+class LicenceRef(Schema):
+    licence_id: str
+
+
+class CaseOut(Schema):
+    case_no: str
+    item_code: str
+    status: str
+    applicant: ApplicantOut
+    channel: str
+    submitted_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    promised_due_date: dt.date | None
+    statutory_due_date: dt.date | None
+    alert: str
+    paused_workdays: int
+    tasks: list[TaskOut]
+    events: list[EventOut]
+    documents: list[DocumentOut]
+    licences: list[LicenceRef]
+    corrections: list[CorrectionOut]
+    query_code: str
+    allowed_actions: list[str]
+
+
+class CaseSummaryOut(Schema):
+    case_no: str
+    item_code: str
+    item_name: str
+    status: str
+    submitted_at: dt.datetime | None
+    promised_due_date: dt.date | None
+    alert: str
+
+
+class CasePage(Schema):
+    results: list[CaseSummaryOut]
+    total: int
+    page: int
+
+
+class PublicCaseOut(Schema):
+    case_no: str
+    item_name: str
+    status: str
+    stage: str | None
+    promised_due_date: dt.date | None
+
+
+def _applicant(case: Case) -> dict[str, str]:
+    organization = case.applicant_kind == "organization"
+    return {
+        "kind": case.applicant_kind,
+        "name": case.applicant_name if organization else mask_name(case.applicant_name),
+        "id_number": case.applicant_id_number
+        if organization
+        else mask_id_number(case.applicant_id_number),
+        "phone": mask_phone(case.applicant_phone),
+    }
+
+
+def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
+    case = Case.objects.select_related("implementation", "item_version").get(pk=case.pk)
+    tasks = case.tasks.select_related("department", "assignee")
+    events = case.events.select_related("actor")
+    return {
+        "case_no": case.case_no,
+        "item_code": case.implementation.implementation_code,
+        "status": case.status,
+        "applicant": _applicant(case),
+        "channel": case.channel,
+        "submitted_at": case.submitted_at,
+        "accepted_at": case.accepted_at,
+        "promised_due_date": case.promised_due_date,
+        "statutory_due_date": case.statutory_due_date,
+        "alert": queries.alert(case),
+        "paused_workdays": case.paused_workdays,
+        "tasks": [
+            {
+                "id": t.pk,
+                "stage": t.stage_name,
+                "role": t.role,
+                "department": t.department.code,
+                "status": t.status,
+                "assignee": t.assignee.username if t.assignee else None,
+                "due_date": t.due_date,
+                "opinion": t.opinion,
+            }
+            for t in tasks
+        ],
+        "events": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "actor": e.actor.username if e.actor else None,
+                "note": e.note,
+            }
+            for e in events
+        ],
+        "documents": [
+            {
+                "kind": d.kind,
+                "url": request.build_absolute_uri(f"/api/v1/cases/{case.case_no}/documents/{d.pk}"),
+            }
+            for d in case.documents.all()
+        ],
+        "licences": [],
+        "corrections": [
+            {"requirement_id": c["requirement_id"], "reason": c["reason"]} for c in case.corrections
+        ],
+        "query_code": case.query_code,
+        "allowed_actions": engine.allowed_actions(case.status),
+    }
+
+
+def _django_errors(exc: ValidationError) -> ApiError:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+    return ApiError(400, "invalid_input", _("请求参数有误"), {"fields": fields})
+
+
+def _run(request: HttpRequest, key: str | None, payload: Any, status: int, work: Any) -> Any:
+    user = api_user(request)
+
+    def handler() -> tuple[int, Any]:
+        try:
+            case = work(user)
+        except ValidationError as exc:
+            raise _django_errors(exc) from exc
+        except PermissionDenied as exc:
+            raise ApiError(403, "forbidden", str(exc) or _("无权执行该操作")) from exc
+        except engine.InvalidTransition as exc:
+            raise ApiError(
+                409,
+                "invalid_transition",
+                _("当前状态（%(s)s）不允许该操作") % {"s": exc.status},
+                {"action": exc.action, "status": exc.status},
+            ) from exc
+        return status, json.loads(json.dumps(case_detail(request, case), default=str))
+
+    status_code, body = idempotency.run(
+        owner=str(user.pk),
+        key=key,
+        method=request.method or "POST",
+        path=request.path,
+        payload=payload,
+        handler=handler,
+    )
+    return Reply(status_code, body)
+
+
+@router.post(
+    "/cases",
+    response={
+        201: CaseOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="提交申请",
+)
+def create_case(
+    request: HttpRequest,
+    body: CaseIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Any:
+    implementation = (
+        ItemImplementation.objects.select_related("current_version", "department")
+        .filter(implementation_code=body.item_code)
+        .first()
+    )
+    if implementation is None:
+        raise NotFound(_("事项 %(code)s 不存在") % {"code": body.item_code})
+    payload = body.dict()
+
+    def work(user: Any) -> Case:
+        return services.submit_case(
+            implementation,
+            form=payload["form"],
+            materials=payload["materials"],
+            channel=payload["channel"],
+            actor=user,
+            applicant=payload["applicant"],
+        )
+
+    return _run(request, idempotency_key, payload, 201, work)
+
+
+@router.get("/cases", response={200: CasePage, 400: ErrorOut, 401: ErrorOut}, summary="办件列表")
+def list_cases(
+    request: HttpRequest,
+    status: Status | None = Query(None),
+    alert: str | None = Query(None, pattern="^(none|green|yellow|red)$"),
+    item_code: str = Query("", max_length=40),
+    department: str = Query("", max_length=16),
+    page: int = PageQuery,
+    page_size: int = PageSizeQuery,
+) -> dict[str, Any]:
+    cases = queries.visible_cases(api_user(request))
+    if status:
+        cases = cases.filter(status=status)
+    if item_code:
+        cases = cases.filter(implementation__implementation_code=item_code)
+    if department:
+        cases = cases.filter(lead_department__code=department)
+    offset, limit = page_window(page, page_size)
+    if alert:
+        rows = [c for c in cases.order_by("-case_no") if queries.alert(c) == alert]
+        total, window = len(rows), rows[offset : offset + limit]
+    else:
+        total, window = cases.count(), list(cases.order_by("-case_no")[offset : offset + limit])
+    return {
+        "results": [
+            {
+                "case_no": c.case_no,
+                "item_code": c.implementation.implementation_code,
+                "item_name": c.item_version.name,
+                "status": c.status,
+                "submitted_at": c.submitted_at,
+                "promised_due_date": c.promised_due_date,
+                "alert": queries.alert(c),
+            }
+            for c in window
+        ],
+        "total": total,
+        "page": page,
+    }
+
+
+def _visible(request: HttpRequest, case_no: str) -> Case:
+    case = queries.get_visible(api_user(request), case_no[:32])
+    if case is None:
+        raise NotFound(_("办件不存在"), {"case_no": case_no[:32]})
+    return case
+
+
+@router.get(
+    "/cases/{case_no}", response={200: CaseOut, 401: ErrorOut, 404: ErrorOut}, summary="办件详情"
+)
+def get_case(request: HttpRequest, case_no: str) -> Any:
+    return case_detail(request, _visible(request, case_no))
+
+
+@router.post(
+    "/cases/{case_no}/actions",
+    response={
+        200: CaseOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="办件操作",
+)
+def act(
+    request: HttpRequest,
+    case_no: str,
+    body: ActionIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Any:
+    case = _visible(request, case_no)
+    payload = body.dict()
+
+    def work(user: Any) -> Case:
+        return services.perform(case, body.action, actor=user, payload=payload)
+
+    return _run(request, idempotency_key, payload, 200, work)
+
+
+@router.get(
+    "/cases/{case_no}/documents/{document_id}",
+    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    summary="下载办件文书",
+)
+def get_document(request: HttpRequest, case_no: str, document_id: int) -> FileResponse:
+    case = _visible(request, case_no)
+    document = Document.objects.filter(case=case, pk=document_id).first()
+    if document is None:
+        raise NotFound(_("文书不存在"))
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{case.case_no}-{document.kind}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get(
+    "/public/cases/{case_no}",
+    response={200: PublicCaseOut, 400: ErrorOut, 404: ErrorOut},
+    auth=None,
+    summary="公开进度查询（办件编号＋查询码）",
+)
+def public_case(
+    request: HttpRequest, case_no: str, query_code: str = Query(..., min_length=1, max_length=12)
+) -> Any:
+    case = queries.public_lookup(case_no, query_code)
+    if case is None:
+        raise NotFound(_("办件编号或查询码不正确"))
+    active = case.tasks.filter(status="active").order_by("stage").first()
+    return {
+        "case_no": case.case_no,
+        "item_name": case.item_version.name,
+        "status": case.status,
+        "stage": active.stage_name if active else None,
+        "promised_due_date": case.promised_due_date,
+    }

@@ -1,0 +1,70 @@
+"""Reads of the case engine: who sees which cases."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from onewindow.identity import queries as identity_queries
+from onewindow.identity.models import User
+
+from .models import Case, Task
+
+# Staff roles that see every case of the centre: general windows accept any item (一窗受理),
+# managers and supervisors oversee all.
+CENTRE_WIDE_ROLES = ("window_clerk", "centre_manager", "supervisor")
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """The cases ``user`` may see: an applicant their own (and those they act for), staff
+    their departments' (lead department or a task of theirs)."""
+    cases = Case.objects.select_related("implementation", "item_version", "lead_department")
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if user.kind == User.Kind.STAFF:
+        if user.has_role(*CENTRE_WIDE_ROLES):
+            return cases
+        scope = identity_queries.department_scope(user)
+        if scope is None:
+            return cases
+        in_scope_task = Task.objects.filter(case=OuterRef("pk"), department_id__in=scope)
+        return cases.filter(Q(lead_department_id__in=scope) | Exists(in_scope_task))
+    principals = identity_queries.principals_of(user, "follow")
+    return cases.filter(Q(applicant__in=principals) | Q(agent=user) | Q(filed_by=user)).distinct()
+
+
+def get_visible(user: User, case_no: str) -> Case | None:
+    return visible_cases(user).filter(case_no=case_no).first()
+
+
+def public_lookup(case_no: str, query_code: str) -> Case | None:
+    """A case by number and query code, for the public progress page (no login)."""
+    if not case_no or not query_code or len(case_no) > 32 or len(query_code) > 12:
+        return None
+    case = Case.objects.filter(case_no=case_no).first()
+    if case is None or not _same(case.query_code, query_code.strip().upper()):
+        return None
+    return case
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def alert(case: Case, on: object = None) -> str:
+    """green / yellow / red for a running case by its promised due date (none otherwise)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onewindow.core import calendar
+
+    if case.status not in {"accepted", "in_review"} or case.promised_due_date is None:
+        return "none"
+    day = on if isinstance(on, dt.date) else timezone.localdate()
+    if day > case.promised_due_date:
+        return "red"
+    remaining = calendar.workdays_between(day, case.promised_due_date)
+    limit = max(case.item_version.promised_days, 1)
+    return "yellow" if remaining <= max(1, round(limit * 0.2)) else "green"
