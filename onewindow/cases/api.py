@@ -132,6 +132,7 @@ class CaseOut(Schema):
     corrections: list[CorrectionOut]
     query_code: str
     allowed_actions: list[str]
+    acceptance_overdue: bool = Field(description="已提交超过5个工作日仍未作出受理决定")
 
 
 class CaseSummaryOut(Schema):
@@ -221,6 +222,7 @@ def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         ],
         "query_code": case.query_code,
         "allowed_actions": engine.allowed_actions(case.status),
+        "acceptance_overdue": queries.acceptance_overdue(case),
     }
 
 

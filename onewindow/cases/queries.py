@@ -68,3 +68,27 @@ def alert(case: Case, on: object = None) -> str:
     remaining = calendar.workdays_between(day, case.promised_due_date)
     limit = max(case.item_version.promised_days, 1)
     return "yellow" if remaining <= max(1, round(limit * 0.2)) else "green"
+
+
+ACCEPTANCE_LIMIT_WORKDAYS = 5  # 行政许可法第三十二条
+
+
+def acceptance_overdue(case: Case, on: object = None) -> bool:
+    """A submitted case still waiting for an acceptance decision after 5 working days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onewindow.core import calendar
+
+    if case.status != "submitted" or case.submitted_at is None:
+        return False
+    day = on if isinstance(on, dt.date) else timezone.localdate()
+    submitted = timezone.localtime(case.submitted_at).date()
+    return calendar.workdays_between(submitted, day) > ACCEPTANCE_LIMIT_WORKDAYS
+
+
+def awaiting_acceptance_too_long(on: object = None) -> list[Case]:
+    """Every case flagged by ``acceptance_overdue``, oldest first."""
+    waiting = Case.objects.filter(status="submitted").order_by("submitted_at")
+    return [case for case in waiting if acceptance_overdue(case, on)]

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from onewindow.catalog import queries as catalog
@@ -167,3 +168,26 @@ def themes(request: HttpRequest, audience: str) -> HttpResponse:
         "themes": catalog.themes_with_counts(audience),
     }
     return render(request, "portal/themes.html", context)
+
+
+@public
+@require_safe
+def progress(request: HttpRequest) -> HttpResponse:
+    """Public progress lookup by case number and query code (no login, no personal data)."""
+    from onewindow.cases import queries as case_queries
+
+    case_no = (request.GET.get("case_no") or "").strip()[:32]
+    query_code = (request.GET.get("query_code") or "").strip()[:12]
+    context: dict[str, Any] = {"case_no": case_no, "query_code": query_code}
+    if case_no and query_code:
+        case = case_queries.public_lookup(case_no, query_code)
+        if case is None:
+            context["error"] = _("办件编号或查询码不正确")
+        else:
+            context["case"] = case
+            context["stage"] = case.tasks.filter(status="active").order_by("stage").first()
+    elif request.GET:
+        context["error"] = _("请填写办件编号和查询码")
+    response = render(request, "portal/progress.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -185,3 +185,29 @@ def test_malformed_bodies_name_the_field(client, people):
     assert "item_code" in response.json()["error"]["details"]["fields"]
     response = client.post("/api/v1/cases", "{not json", content_type="application/json", **headers)
     assert response.status_code == 400
+
+
+def test_the_public_progress_page(client, people, application):
+    body = post(client, "/api/v1/cases", application, bearer(people["citizen"])).json()
+    page = client.get("/progress/", {"case_no": body["case_no"], "query_code": body["query_code"]})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "已提交" in html
+    assert "张" not in html  # no personal data
+    wrong = client.get("/progress/", {"case_no": body["case_no"], "query_code": "NOPE1234"})
+    assert "办件编号或查询码不正确" in wrong.content.decode()
+    assert client.get("/progress/").status_code == 200
+
+
+def test_a_case_waiting_too_long_for_acceptance_is_flagged(client, people, application):
+    import datetime as dt
+
+    from onewindow.cases import queries
+
+    body = post(client, "/api/v1/cases", application, bearer(people["citizen"])).json()
+    case = Case.objects.get(case_no=body["case_no"])
+    submitted = case.submitted_at.date()
+    assert not queries.acceptance_overdue(case, submitted + dt.timedelta(days=1))
+    assert queries.acceptance_overdue(case, submitted + dt.timedelta(days=14))
+    assert queries.awaiting_acceptance_too_long(submitted + dt.timedelta(days=14)) == [case]
+    assert body["acceptance_overdue"] is False
