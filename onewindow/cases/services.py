@@ -61,8 +61,10 @@ def _query_code() -> str:
 
 
 def _lock(case: Case) -> Case:
+    # of=("self",): lock the case row only, not the joined item, version and department rows
+    # that every case of the item shares (locking them deadlocks concurrent actions).
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("item_version", "lead_department", "implementation")
         .get(pk=case.pk)
     )

@@ -1,0 +1,828 @@
+"""Case engine throughput on PostgreSQL, against a floor and a peer engine measured in the same run.
+
+Drives N complete cases (submit, accept, a 5-department parallel stage, review, approve, grant,
+deliver) through the services the API uses (``services.submit_case`` and ``services.perform``),
+with everything they do: row locks, state checks, role checks, tasks, ``CaseEvent`` rows, the
+hash-chained audit log, notices and messages. Nothing is patched or skipped. Two reference
+figures come from the same database with the same number of concurrent workers:
+
+* the floor: single-row INSERT + UPDATE transactions with psycopg, as fast as they commit;
+* the peer: SpiffWorkflow 3.2 running the equivalent BPMN process, its state serialized to
+  JSON and upserted (one row per instance, committed) after every completed user task.
+
+Uses DATABASE_URL if it is set (it must be PostgreSQL); otherwise creates a scratch database
+``onewindow_bench_<pid>`` on postgres://postgres@127.0.0.1:5432 and drops it at the end.
+Needs SpiffWorkflow (``pip install SpiffWorkflow==3.2.0``).
+
+    .venv/bin/python bench/case_engine.py [--cases 200] [--workers 4] [--floor-seconds 5]
+
+The last line of output is one JSON object: {"cases_per_s", "actions_per_s", "floor_tx_per_s",
+"peer_actions_per_s", "vs_peer", "vs_floor", ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import datetime as dt
+import json
+import os
+import pstats
+import queue
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+PASSWORD = "Zw!x9-Lk3m"  # noqa: S105  # the scratch accounts' password
+TARGET_VS_PEER = 3.0
+TARGET_VS_FLOOR = 0.25
+
+LEAD = ("SCJG", "市场监督管理局")
+PARALLEL = [
+    ("XF", "消防救援大队"),
+    ("WJ", "卫生健康委员会"),
+    ("ZJ", "住房和城乡建设局"),
+    ("STHJ", "生态环境分局"),
+    ("GA", "公安分局"),
+]
+WINDOW = ("ZWFW", "政务服务管理局")  # the window clerks' department: 7 departments in all
+FORM = {"venue": "示例影城", "area": 1200}
+FORM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "venue": {"type": "string", "title": "场所名称", "minLength": 1, "maxLength": 100},
+        "area": {"type": "number", "title": "建筑面积", "minimum": 1},
+    },
+    "required": ["venue", "area"],
+}
+# Service calls per case: submit, accept, complete_task × (1 + 5 + 1 + 1), grant, deliver.
+ACTIONS_PER_CASE = 12
+
+# The same process as BPMN: one user task for every service call the case engine makes.
+_REVIEWS = [f"review_{code.lower()}" for code, _name in PARALLEL]
+_FAN = "".join(
+    f'    <bpmn:sequenceFlow id="f_fork_{r}" sourceRef="fork" targetRef="{r}"/>\n'
+    f'    <bpmn:userTask id="{r}" name="并联审查"/>\n'
+    f'    <bpmn:sequenceFlow id="f_{r}_join" sourceRef="{r}" targetRef="join"/>\n'
+    for r in _REVIEWS
+)
+PEER_BPMN = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    id="licensing_definitions" targetNamespace="http://onewindow.example/bench">
+  <bpmn:process id="licensing_case" name="行政许可办件" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="submit"/>
+    <bpmn:userTask id="submit" name="提交申请"/>
+    <bpmn:sequenceFlow id="f_submit" sourceRef="submit" targetRef="accept"/>
+    <bpmn:userTask id="accept" name="受理"/>
+    <bpmn:sequenceFlow id="f_accept" sourceRef="accept" targetRef="handle"/>
+    <bpmn:userTask id="handle" name="承办"/>
+    <bpmn:sequenceFlow id="f_handle" sourceRef="handle" targetRef="fork"/>
+    <bpmn:parallelGateway id="fork"/>
+{_FAN}    <bpmn:parallelGateway id="join"/>
+    <bpmn:sequenceFlow id="f_join" sourceRef="join" targetRef="review"/>
+    <bpmn:userTask id="review" name="审核"/>
+    <bpmn:sequenceFlow id="f_review" sourceRef="review" targetRef="approve"/>
+    <bpmn:userTask id="approve" name="审批"/>
+    <bpmn:sequenceFlow id="f_approve" sourceRef="approve" targetRef="grant"/>
+    <bpmn:userTask id="grant" name="准予许可"/>
+    <bpmn:sequenceFlow id="f_grant" sourceRef="grant" targetRef="deliver"/>
+    <bpmn:userTask id="deliver" name="送达"/>
+    <bpmn:sequenceFlow id="f_deliver" sourceRef="deliver" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+def create_scratch_database() -> tuple[str, str]:
+    import psycopg
+    from psycopg import sql
+
+    name = f"onewindow_bench_{os.getpid()}"
+    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name, f"{SERVER_URL}/{name}"
+
+
+def drop_scratch_database(name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        conn.execute(drop.format(sql.Identifier(name)))
+
+
+def setup_django(database_url: str, media_root: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["ONEWINDOW_ENV"] = "test"
+    os.environ["MEDIA_ROOT"] = media_root  # uploads and notices go to a scratch directory
+    os.environ.setdefault("DEBUG", "0")  # as in production: no per-query debug bookkeeping
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a log line per eager Celery task
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def psycopg_conninfo() -> str:
+    """The Django default database as a psycopg connection string: the same database."""
+    from django.db import connection
+    from psycopg.conninfo import make_conninfo
+
+    s = connection.settings_dict
+    params = {
+        "dbname": s["NAME"],
+        "user": s.get("USER") or None,
+        "password": s.get("PASSWORD") or None,
+        "host": s.get("HOST") or None,
+        "port": str(s["PORT"]) if s.get("PORT") else None,
+    }
+    return make_conninfo(**{k: v for k, v in params.items() if v is not None})
+
+
+# --- concurrency -----------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float = 0.0
+    counts: list[int] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+
+
+def run_threads(
+    workers: int,
+    prepare: Callable[[int], Any],
+    work: Callable[[Any, int], int],
+    finish: Callable[[Any], None],
+) -> Run:
+    """Run ``work(state, worker)`` in ``workers`` threads, timed from a common start.
+
+    ``prepare`` (opening the connection, loading actors) runs before the start barrier and
+    ``finish`` (closing the connection) after the worker's clock has stopped: neither is timed.
+    """
+    run = Run(counts=[0] * workers)
+    barrier = threading.Barrier(workers + 1)
+    ended = [0.0] * workers
+
+    def target(index: int) -> None:
+        state = None
+        try:
+            state = prepare(index)
+        except BaseException as exc:
+            run.errors.append(exc)
+            barrier.abort()
+            finish(state)
+            return
+        try:
+            barrier.wait()
+            run.counts[index] = work(state, index)
+        except threading.BrokenBarrierError:
+            pass
+        except BaseException as exc:
+            run.errors.append(exc)
+        finally:
+            ended[index] = time.perf_counter()
+            finish(state)
+
+    threads = [threading.Thread(target=target, args=(i,), daemon=True) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if run.errors:
+        raise run.errors[0]
+    run.seconds = max(ended) - started
+    return run
+
+
+def work_queue(count: int) -> queue.SimpleQueue[int]:
+    jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for n in range(count):
+        jobs.put(n)
+    return jobs
+
+
+def drain(
+    jobs: queue.SimpleQueue[int], handle: Callable[[int], int], budget: float | None = None
+) -> int:
+    """Handle jobs until none is left or, with ``budget`` seconds, until time is up (the job
+    in hand is always finished)."""
+    deadline = None if budget is None else time.perf_counter() + budget
+    done = 0
+    while deadline is None or time.perf_counter() < deadline:
+        try:
+            n = jobs.get_nowait()
+        except queue.Empty:
+            return done
+        done += handle(n)
+    return done
+
+
+# --- the case engine -------------------------------------------------------------------------
+
+
+@dataclass
+class Fixture:
+    implementation_id: int
+    requirement_id: int
+    clerks: list[int]  # one window clerk per worker
+    staff: dict[tuple[str, int], int]  # (role, department id) → user id
+    applicants: list[tuple[int, int]]  # (user id, stored file id), one per case
+
+
+def id_numbers(count: int) -> list[str]:
+    """Valid, unused resident ID numbers: Beijing Chaoyang, born from 1990, sequence 001–999."""
+    from stdnum.cn import ric
+
+    from onewindow.identity.services import id_number_taken
+
+    numbers: list[str] = []
+    n = 0
+    while len(numbers) < count:
+        born = dt.date(1990, 1, 1) + dt.timedelta(days=n // 999)
+        body = f"110105{born:%Y%m%d}{n % 999 + 1:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        n += 1
+        if not id_number_taken(number):  # a reused DATABASE_URL keeps earlier runs' accounts
+            numbers.append(number)
+    return numbers
+
+
+def upload(user: Any) -> Any:
+    """One stored PDF, made as ``cases.tests.conftest.upload`` makes it."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from onewindow.cases.models import StoredFile
+
+    data = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    stored = StoredFile(
+        name="申请书.pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type="application/pdf",
+        uploaded_by=user,
+    )
+    stored.file.save("application.pdf", ContentFile(data), save=False)
+    stored.save()
+    return stored
+
+
+def build_fixture(cases: int, workers: int) -> Fixture:
+    """7 departments, the item, staff with their roles, one applicant and upload per case."""
+    from onewindow.catalog import services as catalog
+    from onewindow.catalog.models import ServiceItem
+    from onewindow.catalog.tests import factories
+    from onewindow.identity import services as identity
+
+    tag = f"{os.getpid()}{secrets.token_hex(2)}"
+    lead = factories.department(*LEAD)
+    parallel = [factories.department(code, name) for code, name in PARALLEL]
+    window = factories.department(*WINDOW)
+    basic = ServiceItem.objects.create(
+        basic_code=f"B{int(tag, 16) % 10**11:011d}",
+        name="公众聚集场所投入使用、营业前消防安全检查",
+        item_type="licensing",
+    )
+    implementation = catalog.create_implementation(
+        item=basic,
+        department=lead,
+        region=lead.region,
+        center=None,
+        guide=factories.guide(
+            name=basic.name, statutory_days=20, promised_days=10, form_schema=FORM_SCHEMA
+        ),
+        materials=[{"name": "申请书", "required": True}],
+        stages=[
+            {"name": "承办", "role": "handler", "departments": [lead], "days": 2},
+            {
+                "name": "并联审查",
+                "role": "reviewer",
+                "departments": parallel,
+                "parallel": True,
+                "days": 5,
+            },
+            {"name": "审核", "role": "reviewer", "departments": [lead], "days": 2},
+            {"name": "审批", "role": "approver", "departments": [lead], "days": 2},
+        ],
+    )
+    requirement = implementation.current_version.materials.get(name="申请书")
+
+    def staff(name: str, department: Any, role: str) -> int:
+        user = identity.create_staff(
+            username=f"bench{tag}_{name}",
+            password=PASSWORD,
+            name=name,
+            department=department,
+            roles=[role],
+            actor=None,
+        )
+        return int(user.pk)
+
+    clerks = [staff(f"clerk{w}", window, "window_clerk") for w in range(workers)]
+    people = {
+        ("handler", lead.pk): staff("handler", lead, "handler"),
+        ("reviewer", lead.pk): staff("reviewer", lead, "reviewer"),
+        ("approver", lead.pk): staff("approver", lead, "approver"),
+    }
+    for department in parallel:
+        people[("reviewer", department.pk)] = staff(
+            f"reviewer_{department.code}", department, "reviewer"
+        )
+    applicants = []
+    for n, number in enumerate(id_numbers(cases)):
+        person = identity.register_person(
+            username=f"bench{tag}_p{n}",
+            password=PASSWORD,
+            name="张三",
+            id_number=number,
+            phone=f"138{n:08d}",
+        )
+        applicants.append((person.pk, upload(person).pk))
+    return Fixture(implementation.pk, requirement.pk, clerks, people, applicants)
+
+
+@dataclass
+class Actors:
+    implementation: Any
+    clerk: Any
+    staff: dict[tuple[str, int], Any]
+    applicants: dict[int, Any]
+    profile: cProfile.Profile | None = None
+
+
+def load_actors(fixture: Fixture, worker: int) -> Actors:
+    """The worker's own model instances (nothing shared between threads), its connection open."""
+    from django.db import connection
+
+    from onewindow.catalog.models import ItemImplementation
+    from onewindow.identity.models import User
+
+    connection.ensure_connection()
+    implementation = ItemImplementation.objects.select_related("current_version", "department").get(
+        pk=fixture.implementation_id
+    )
+    ids = [fixture.clerks[worker], *fixture.staff.values(), *(a for a, _f in fixture.applicants)]
+    users = User.objects.in_bulk(ids)
+    return Actors(
+        implementation=implementation,
+        clerk=users[fixture.clerks[worker]],
+        staff={key: users[pk] for key, pk in fixture.staff.items()},
+        applicants={pk: users[pk] for pk, _f in fixture.applicants},
+    )
+
+
+class Retries:
+    """Actions the database aborted (deadlock, serialization failure) and that were run again.
+
+    Each service call is one transaction, so an aborted call changed nothing and running it
+    again is what a client does (with the same Idempotency-Key). Every retry is counted and
+    reported; ``--no-retry`` makes the first one fatal instead.
+    """
+
+    def __init__(self, allowed: bool) -> None:
+        self.allowed = allowed
+        self.count = 0
+        self.first = ""
+        self.lock = threading.Lock()
+
+    def call(self, action: Callable[[], Any]) -> Any:
+        import psycopg.errors
+        from django.db import OperationalError
+
+        retryable = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+        while True:
+            try:
+                return action()
+            except OperationalError as exc:
+                if not self.allowed or not isinstance(exc.__cause__, retryable):
+                    raise
+                with self.lock:
+                    self.count += 1
+                    self.first = self.first or str(exc.__cause__).splitlines()[0]
+
+
+def drive_case(fixture: Fixture, actors: Actors, n: int, retries: Retries) -> int:
+    """One case from submission to delivery; returns the number of service calls."""
+    from onewindow.cases import services
+    from onewindow.cases.models import Status, Task
+
+    def perform(case: Any, action: str, actor: Any, **payload: Any) -> Any:
+        return retries.call(lambda: services.perform(case, action, actor=actor, payload=payload))
+
+    applicant_id, file_id = fixture.applicants[n]
+    case = retries.call(
+        lambda: services.submit_case(
+            actors.implementation,
+            form=FORM,
+            materials=[{"requirement_id": fixture.requirement_id, "file_id": file_id}],
+            channel="online",
+            actor=actors.applicants[applicant_id],
+        )
+    )
+    case = perform(case, "accept", actors.clerk)
+    tasks = Task.objects.filter(case=case).order_by("stage", "id")
+    plan = list(tasks.values_list("pk", "role", "department_id"))
+    if len(plan) != ACTIONS_PER_CASE - 4:
+        raise RuntimeError(f"case {case.case_no} has {len(plan)} tasks, not 8")
+    for task_id, role, department_id in plan:
+        actor = actors.staff[(role, department_id)]
+        case = perform(case, "complete_task", actor, task_id=task_id, opinion="agree", note="同意")
+    case = perform(case, "grant", actors.staff[("approver", case.lead_department_id)])
+    case = perform(case, "deliver", actors.clerk, delivery={"method": "online"})
+    if case.status != Status.COMPLETED:
+        raise RuntimeError(f"case {case.case_no} ended in {case.status}")
+    return 2 + len(plan) + 2
+
+
+def run_engine(
+    fixture: Fixture, cases: int, workers: int, budget: float, profile: bool, retries: Retries
+) -> tuple[Run, pstats.Stats | None]:
+    from django.db import connections
+
+    jobs = work_queue(cases)
+    stats: list[pstats.Stats] = []
+    lock = threading.Lock()
+
+    def prepare(worker: int) -> Actors:
+        actors = load_actors(fixture, worker)
+        if profile:
+            actors.profile = cProfile.Profile()
+        return actors
+
+    def work(actors: Actors, _worker: int) -> int:
+        if actors.profile is not None:
+            actors.profile.enable()
+        try:
+            return drain(jobs, lambda n: drive_case(fixture, actors, n, retries), budget)
+        finally:
+            if actors.profile is not None:
+                actors.profile.disable()
+                with lock:
+                    stats.append(pstats.Stats(actors.profile))
+
+    def finish(_actors: Actors | None) -> None:
+        connections.close_all()  # this thread's connections
+
+    run = run_threads(workers, prepare, work, finish)
+    merged = None
+    if stats:
+        merged = stats[0]
+        for extra in stats[1:]:
+            merged.add(extra)
+    return run, merged
+
+
+def check_engine(first_case_id: int, cases: int, actions: int) -> dict[str, Any]:
+    """Every case completed, one event and one audit record per action, the chain intact."""
+    from onewindow.cases.models import Case, CaseEvent, Document, Message
+    from onewindow.core import audit
+    from onewindow.core.models import AuditRecord
+
+    timed = Case.objects.filter(pk__gt=first_case_id)
+    ids = [str(pk) for pk in timed.values_list("pk", flat=True)]
+    started = time.perf_counter()
+    verified = audit.verify()
+    checks = {
+        "completed": timed.filter(status="completed").count(),
+        "events": CaseEvent.objects.filter(case__in=timed).count(),
+        "audit_records": AuditRecord.objects.filter(
+            action__startswith="case.", object_type="cases.case", object_id__in=ids
+        ).count(),
+        "notices": Document.objects.filter(case__in=timed).count(),
+        "messages": Message.objects.filter(case__in=timed).count(),
+        "audit_chain_ok": verified.ok,
+        "audit_chain_records": verified.records,
+        "audit_verify_s": round(time.perf_counter() - started, 2),
+    }
+    problems = []
+    if checks["completed"] != cases:
+        problems.append(f"{checks['completed']} of {cases} cases completed")
+    if checks["events"] != actions:
+        problems.append(f"{checks['events']} case events for {actions} actions")
+    if checks["audit_records"] != actions:
+        problems.append(f"{checks['audit_records']} audit records for {actions} actions")
+    if not verified.ok:
+        problems.append(f"audit chain broken: {verified.reason}")
+    if problems:
+        raise RuntimeError("; ".join(problems))
+    return checks
+
+
+# --- the floor -------------------------------------------------------------------------------
+
+
+def run_floor(conninfo: str, workers: int, seconds: float, table: str) -> Run:
+    """Single-row INSERT then UPDATE of that row, one committed transaction each, for a while."""
+    import psycopg
+    from psycopg import sql
+
+    name = sql.Identifier(table)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {} (id bigserial PRIMARY KEY, worker int NOT NULL,"
+                " n int NOT NULL, state text NOT NULL, updated_at timestamptz NOT NULL)"
+            ).format(name)
+        )
+    insert = sql.SQL(
+        "INSERT INTO {} (worker, n, state, updated_at) VALUES (%s, %s, 'new', now()) RETURNING id"
+    ).format(name)
+    update = sql.SQL("UPDATE {} SET state = 'done', updated_at = now() WHERE id = %s").format(name)
+
+    def prepare(_worker: int) -> Any:
+        return psycopg.connect(conninfo, autocommit=True)
+
+    def work(conn: Any, worker: int) -> int:
+        deadline = time.perf_counter() + seconds
+        done = 0
+        with conn.cursor() as cursor:
+            while time.perf_counter() < deadline:
+                with conn.transaction():
+                    cursor.execute(insert, (worker, done))
+                    row_id = cursor.fetchone()[0]
+                    cursor.execute(update, (row_id,))
+                done += 1
+        return done
+
+    def finish(conn: Any) -> None:
+        if conn is not None:
+            conn.close()
+
+    return run_threads(workers, prepare, work, finish)
+
+
+# --- the peer --------------------------------------------------------------------------------
+
+
+def peer_spec() -> Any:
+    from SpiffWorkflow.bpmn.parser import BpmnParser
+
+    parser = BpmnParser()
+    parser.add_bpmn_str(PEER_BPMN.encode(), filename="licensing_case.bpmn")
+    return parser.get_spec("licensing_case")
+
+
+def drive_instance(spec: Any, serializer: Any, conn: Any, upsert: Any, n: int) -> int:
+    """One process instance to its end; its state is stored after every user task."""
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.util.task import TaskState
+
+    workflow = BpmnWorkflow(spec)
+    workflow.do_engine_steps()
+    done = 0
+    while not workflow.is_completed():
+        task = workflow.get_next_task(state=TaskState.READY, manual=True)
+        if task is None:
+            raise RuntimeError(f"instance {n} is stuck")
+        task.data[task.task_spec.name] = {"opinion": "agree", "note": "同意"}
+        task.run()
+        workflow.do_engine_steps()
+        state = serializer.serialize_json(workflow)
+        with conn.transaction():
+            conn.execute(upsert, (n, state))
+        done += 1
+    if done != ACTIONS_PER_CASE:
+        raise RuntimeError(f"instance {n} completed {done} user tasks, not {ACTIONS_PER_CASE}")
+    return done
+
+
+def run_peer(conninfo: str, instances: int, workers: int, table: str) -> tuple[Run, int]:
+    import psycopg
+    from psycopg import sql
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+
+    name = sql.Identifier(table)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {} (id bigint PRIMARY KEY, state text NOT NULL,"
+                " updated_at timestamptz NOT NULL)"
+            ).format(name)
+        )
+    upsert = sql.SQL(
+        "INSERT INTO {} (id, state, updated_at) VALUES (%s, %s, now())"
+        " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at"
+    ).format(name)
+    spec = peer_spec()
+    # Warm-up, untimed: one instance, then restored from the table to prove the state is whole.
+    serializer = BpmnWorkflowSerializer()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        drive_instance(spec, serializer, conn, upsert, -1)
+        query = sql.SQL("SELECT state FROM {} WHERE id = -1").format(name)
+        stored = conn.execute(query).fetchone()[0]
+    if not serializer.deserialize_json(stored).is_completed():
+        raise RuntimeError("the peer's stored state does not restore a completed workflow")
+    jobs = work_queue(instances)
+
+    def prepare(_worker: int) -> tuple[Any, Any]:
+        # A serializer per thread: it keeps state while encoding.
+        return psycopg.connect(conninfo, autocommit=True), BpmnWorkflowSerializer()
+
+    def work(state: tuple[Any, Any], _worker: int) -> int:
+        conn, own = state
+        return drain(jobs, lambda n: drive_instance(spec, own, conn, upsert, n))
+
+    def finish(state: tuple[Any, Any] | None) -> None:
+        if state is not None:
+            state[0].close()
+
+    return run_threads(workers, prepare, work, finish), len(stored.encode())
+
+
+def drop_tables(conninfo: str, tables: list[str]) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        for table in tables:
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=200, help="cases, and peer instances")
+    parser.add_argument("--workers", type=int, default=4, help="concurrent threads, every phase")
+    parser.add_argument("--floor-seconds", type=float, default=5.0, help="duration of the floor")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed cases driven first")
+    parser.add_argument(
+        "--engine-budget",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="stop starting new cases after this long; rates are over the completed cases",
+    )
+    parser.add_argument(
+        "--no-retry",
+        action="store_true",
+        help="fail on the first deadlock instead of running the aborted action again",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="print the top N cProfile entries"
+    )
+    args = parser.parse_args()
+    if args.cases < 1 or args.workers < 1 or args.warmup < 0:
+        parser.error("--cases and --workers must be at least 1, --warmup at least 0")
+    if args.floor_seconds <= 0 or args.engine_budget <= 0:
+        parser.error("--floor-seconds and --engine-budget must be positive")
+
+    scratch_db = None
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url:
+        if not database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+            parser.error("DATABASE_URL must name a PostgreSQL database")
+    else:
+        scratch_db, database_url = create_scratch_database()
+    media = tempfile.TemporaryDirectory(prefix="onewindow_bench_media_")
+    floor_table = f"bench_floor_{os.getpid()}"
+    peer_table = f"bench_peer_{os.getpid()}"
+    conninfo = None
+    try:
+        setup_django(database_url, media.name)
+        from django.db import connection, connections
+
+        from onewindow.cases.models import Case
+
+        conninfo = psycopg_conninfo()
+        with connection.cursor() as cursor:
+            server = cursor.connection.info.server_version
+            cursor.execute("SHOW deadlock_timeout")
+            deadlock_timeout = cursor.fetchone()[0]
+        started = time.perf_counter()
+        fixture = build_fixture(args.cases + args.warmup, args.workers)
+        setup_s = time.perf_counter() - started
+        retries = Retries(allowed=not args.no_retry)
+        warm = load_actors(fixture, 0)
+        for n in range(args.cases, args.cases + args.warmup):  # imports, fonts, caches
+            drive_case(fixture, warm, n, retries)
+        first_case_id = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        connections.close_all()
+
+        engine_run, profile = run_engine(
+            fixture, args.cases, args.workers, args.engine_budget, args.profile > 0, retries
+        )
+        actions = sum(engine_run.counts)
+        cases = actions // ACTIONS_PER_CASE  # every case started is driven to its end
+        checks = check_engine(first_case_id, cases, actions)
+        connections.close_all()
+        floor_run = run_floor(conninfo, args.workers, args.floor_seconds, floor_table)
+        peer_run, state_bytes = run_peer(conninfo, args.cases, args.workers, peer_table)
+    finally:
+        if conninfo is not None and scratch_db is None:
+            drop_tables(conninfo, [floor_table, peer_table])
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if scratch_db is not None:
+            drop_scratch_database(scratch_db)
+        media.cleanup()
+
+    cases_per_s = cases / engine_run.seconds
+    actions_per_s = actions / engine_run.seconds
+    floor_tx = sum(floor_run.counts)
+    floor_per_s = floor_tx / floor_run.seconds
+    peer_actions = sum(peer_run.counts)
+    peer_per_s = peer_actions / peer_run.seconds
+    vs_peer = actions_per_s / peer_per_s
+    vs_floor = actions_per_s / floor_per_s
+    met = vs_peer >= TARGET_VS_PEER and vs_floor >= TARGET_VS_FLOOR
+    result = {
+        "cases_per_s": round(cases_per_s, 2),
+        "actions_per_s": round(actions_per_s, 1),
+        "floor_tx_per_s": round(floor_per_s, 1),
+        "peer_actions_per_s": round(peer_per_s, 1),
+        "vs_peer": round(vs_peer, 2),
+        "vs_floor": round(vs_floor, 3),
+        "target_vs_peer": TARGET_VS_PEER,
+        "target_vs_floor": TARGET_VS_FLOOR,
+        "meets_target": met,
+        "retried_actions": retries.count,
+        "cases": cases,
+        "cases_requested": args.cases,
+        "actions": actions,
+        "workers": args.workers,
+        "engine_s": round(engine_run.seconds, 2),
+        "floor_tx": floor_tx,
+        "floor_s": round(floor_run.seconds, 2),
+        "peer_actions": peer_actions,
+        "peer_s": round(peer_run.seconds, 2),
+        "peer_state_bytes": state_bytes,
+        "setup_s": round(setup_s, 1),
+        "database": f"postgresql {server // 10000}.{server % 10000}",
+        "deadlock_timeout": deadlock_timeout,
+        **checks,
+    }
+    print(f"database: {result['database']}, {args.workers} workers, set-up {setup_s:.1f} s")
+    print(
+        f"case engine: {cases} cases, {actions} actions in {engine_run.seconds:.2f} s:"
+        f" {cases_per_s:.2f} cases/s, {actions_per_s:.1f} actions/s"
+    )
+    if cases < args.cases:
+        print(
+            f"  stopped after the {args.engine_budget:g} s budget: {cases} of {args.cases} cases"
+            " (every case started was completed; rates are over those)"
+        )
+    print(
+        f"  checked: {checks['completed']} completed, {checks['events']} events,"
+        f" {checks['audit_records']} audit records, {checks['notices']} notices,"
+        f" {checks['messages']} messages; audit chain ok ({checks['audit_chain_records']} records)"
+    )
+    if retries.count:
+        print(
+            f"  WARNING: {retries.count} actions aborted by the database and run again"
+            f" (first: {retries.first}); each waited deadlock_timeout ({deadlock_timeout})"
+            " before PostgreSQL detected it"
+        )
+    print(
+        f"floor (psycopg INSERT+UPDATE per transaction): {floor_tx} tx in"
+        f" {floor_run.seconds:.2f} s: {floor_per_s:.1f} tx/s"
+    )
+    print(
+        f"peer (SpiffWorkflow 3.2, JSON state upserted per step): {peer_actions} user tasks in"
+        f" {peer_run.seconds:.2f} s: {peer_per_s:.1f} actions/s"
+        f" (state {state_bytes / 1024:.0f} KiB per instance)"
+    )
+    print(
+        f"ratios: {vs_peer:.2f}× the peer (target ≥ {TARGET_VS_PEER:g}×),"
+        f" {vs_floor:.1%} of the floor (target ≥ {TARGET_VS_FLOOR:.0%}):"
+        f" {'met' if met else 'NOT met'}"
+    )
+    if profile is not None:
+        print(f"\ncProfile of the case engine phase, all workers, top {args.profile}:")
+        profile.sort_stats("tottime").print_stats(args.profile)
+        profile.sort_stats("cumulative").print_stats(args.profile)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
