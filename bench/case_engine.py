@@ -10,9 +10,16 @@ figures come from the same database with the same number of concurrent workers:
 * the peer: SpiffWorkflow 3.2 running the equivalent BPMN process, its state serialized to
   JSON and upserted (one row per instance, committed) after every completed user task.
 
+Notices (the PDFs of acceptance and grant) are made as in production: each action queues one
+on commit to a Redis broker, and a Celery worker process started by the script renders them
+beside the engine. The run ends when every notice exists; how long the worker needed is
+reported too. ``--eager-notices`` renders them inline in the action instead, as the embedded
+single-process mode does.
+
 Uses DATABASE_URL if it is set (it must be PostgreSQL); otherwise creates a scratch database
 ``onewindow_bench_<pid>`` on postgres://postgres@127.0.0.1:5432 and drops it at the end.
-Needs SpiffWorkflow (``pip install SpiffWorkflow==3.2.0``).
+Needs SpiffWorkflow (``pip install SpiffWorkflow==3.2.0``) and, unless ``--eager-notices``,
+Redis (``BENCH_REDIS_URL``, default redis://127.0.0.1:6379; databases 14 and 15 are flushed).
 
     .venv/bin/python bench/case_engine.py [--cases 200] [--workers 4] [--floor-seconds 5]
 
@@ -27,10 +34,11 @@ import contextlib
 import cProfile
 import datetime as dt
 import json
+import multiprocessing
 import os
 import pstats
-import queue
 import secrets
+import subprocess
 import sys
 import tempfile
 import threading
@@ -44,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SERVER_URL = "postgres://postgres@127.0.0.1:5432"
+REDIS_SERVER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 PASSWORD = "Zw!x9-Lk3m"  # noqa: S105  # the scratch accounts' password
 TARGET_VS_PEER = 3.0
 TARGET_VS_FLOOR = 0.25
@@ -68,6 +77,7 @@ FORM_SCHEMA = {
 }
 # Service calls per case: submit, accept, complete_task × (1 + 5 + 1 + 1), grant, deliver.
 ACTIONS_PER_CASE = 12
+NOTICES_PER_CASE = 2  # the acceptance notice and the grant decision
 
 # The same process as BPMN: one user task for every service call the case engine makes.
 _REVIEWS = [f"review_{code.lower()}" for code, _name in PARALLEL]
@@ -128,8 +138,15 @@ def drop_scratch_database(name: str) -> None:
         conn.execute(drop.format(sql.Identifier(name)))
 
 
-def setup_django(database_url: str, media_root: str) -> None:
+def setup_django(database_url: str, media_root: str, eager_notices: bool) -> None:
     os.environ["DATABASE_URL"] = database_url
+    if not eager_notices:  # a broker and a shared cache, as in production
+        os.environ["CELERY_BROKER_URL"] = f"{REDIS_SERVER}/14"
+        os.environ["REDIS_URL"] = f"{REDIS_SERVER}/15"
+        import redis
+
+        for db in (14, 15):
+            redis.Redis.from_url(f"{REDIS_SERVER}/{db}").flushdb()
     os.environ["ONEWINDOW_ENV"] = "test"
     os.environ["MEDIA_ROOT"] = media_root  # uploads and notices go to a scratch directory
     os.environ.setdefault("DEBUG", "0")  # as in production: no per-query debug bookkeeping
@@ -169,17 +186,25 @@ class Run:
     errors: list[BaseException] = field(default_factory=list)
 
 
+# Worker mode for every phase: "process" (default; as gunicorn and Celery run the platform,
+# one interpreter per worker) or "thread" (one interpreter, the GIL shared; needed by --profile).
+MODE = {"workers": "process"}
+
+
 def run_threads(
     workers: int,
     prepare: Callable[[int], Any],
     work: Callable[[Any, int], int],
     finish: Callable[[Any], None],
 ) -> Run:
-    """Run ``work(state, worker)`` in ``workers`` threads, timed from a common start.
+    """Run ``work(state, worker)`` in ``workers`` workers, timed from a common start.
 
     ``prepare`` (opening the connection, loading actors) runs before the start barrier and
     ``finish`` (closing the connection) after the worker's clock has stopped: neither is timed.
+    Workers are forked processes or threads, as ``MODE`` says.
     """
+    if MODE["workers"] == "process":
+        return run_processes(workers, prepare, work, finish)
     run = Run(counts=[0] * workers)
     barrier = threading.Barrier(workers + 1)
     ended = [0.0] * workers
@@ -218,24 +243,100 @@ def run_threads(
     return run
 
 
-def work_queue(count: int) -> queue.SimpleQueue[int]:
-    jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for n in range(count):
-        jobs.put(n)
-    return jobs
+def run_processes(
+    workers: int,
+    prepare: Callable[[int], Any],
+    work: Callable[[Any, int], int],
+    finish: Callable[[Any], None],
+) -> Run:
+    """``run_threads`` with forked processes; results come back through a pipe each."""
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(workers + 1)
+    _close_connections()  # no socket may be shared with a child
+
+    def target(index: int, pipe: Any) -> None:
+        state = None
+        try:
+            state = prepare(index)
+            barrier.wait()
+            count = work(state, index)
+            pipe.send(("ok", count, time.perf_counter()))
+        except BaseException as exc:  # reported to the parent, which raises it
+            with contextlib.suppress(Exception):
+                barrier.abort()
+            pipe.send(("error", repr(exc), time.perf_counter()))
+        finally:
+            with contextlib.suppress(Exception):
+                finish(state)
+            pipe.close()
+
+    pipes = []
+    children = []
+    for index in range(workers):
+        parent_end, child_end = context.Pipe(duplex=False)
+        child = context.Process(target=target, args=(index, child_end), daemon=True)
+        child.start()
+        child_end.close()
+        pipes.append(parent_end)
+        children.append(child)
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait()
+    started = time.perf_counter()
+    run = Run(counts=[0] * workers)
+    ended = [started] * workers
+    for index, pipe in enumerate(pipes):
+        try:
+            outcome, value, at = pipe.recv()
+        except EOFError:
+            outcome, value, at = "error", "the worker process died", time.perf_counter()
+        if outcome == "ok":
+            run.counts[index] = value
+        else:
+            run.errors.append(RuntimeError(f"worker {index}: {value}"))
+        ended[index] = at
+    for child in children:
+        child.join()
+    if run.errors:
+        raise run.errors[0]
+    run.seconds = max(ended) - started
+    return run
 
 
-def drain(
-    jobs: queue.SimpleQueue[int], handle: Callable[[int], int], budget: float | None = None
-) -> int:
+def _close_connections() -> None:
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+class Jobs:
+    """Numbered jobs 0…count-1 handed out once each, to threads or forked processes."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def take(self) -> int | None:
+        with self.next.get_lock():
+            n = self.next.value
+            if n >= self.count:
+                return None
+            self.next.value = n + 1
+            return int(n)
+
+
+def work_queue(count: int) -> Jobs:
+    return Jobs(count)
+
+
+def drain(jobs: Jobs, handle: Callable[[int], int], budget: float | None = None) -> int:
     """Handle jobs until none is left or, with ``budget`` seconds, until time is up (the job
     in hand is always finished)."""
     deadline = None if budget is None else time.perf_counter() + budget
     done = 0
     while deadline is None or time.perf_counter() < deadline:
-        try:
-            n = jobs.get_nowait()
-        except queue.Empty:
+        n = jobs.take()
+        if n is None:
             return done
         done += handle(n)
     return done
@@ -406,9 +507,13 @@ class Retries:
 
     def __init__(self, allowed: bool) -> None:
         self.allowed = allowed
-        self.count = 0
-        self.first = ""
+        self.counter = multiprocessing.get_context("fork").Value("q", 0)  # across processes
+        self.first = ""  # the first message, as this process saw it
         self.lock = threading.Lock()
+
+    @property
+    def count(self) -> int:
+        return int(self.counter.value)
 
     def call(self, action: Callable[[], Any]) -> Any:
         import psycopg.errors
@@ -421,8 +526,8 @@ class Retries:
             except OperationalError as exc:
                 if not self.allowed or not isinstance(exc.__cause__, retryable):
                     raise
-                with self.lock:
-                    self.count += 1
+                with self.lock, self.counter.get_lock():
+                    self.counter.value += 1
                     self.first = self.first or str(exc.__cause__).splitlines()[0]
 
 
@@ -531,6 +636,38 @@ def check_engine(first_case_id: int, cases: int, actions: int) -> dict[str, Any]
     if problems:
         raise RuntimeError("; ".join(problems))
     return checks
+
+
+def start_notice_worker() -> subprocess.Popen[bytes]:
+    """A Celery worker in its own process, with this process's settings (same database)."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "onewindow.worker",
+        "worker",
+        "--pool=solo",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ))  # noqa: S603  # fixed argv
+
+
+def wait_for_notices(first_case_id: int, expected: int, timeout: float) -> float:
+    """Block until ``expected`` notices exist for the timed cases; the moment they did."""
+    from onewindow.cases.models import Document
+
+    deadline = time.perf_counter() + timeout
+    while True:
+        made = Document.objects.filter(case_id__gt=first_case_id).count()
+        if made >= expected:
+            return time.perf_counter()
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"the worker made {made} of {expected} notices in {timeout:g} s")
+        time.sleep(0.05)
 
 
 # --- the floor -------------------------------------------------------------------------------
@@ -689,7 +826,18 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="print the top N cProfile entries"
     )
+    parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="run the workers of every phase as threads of this process, not forked processes",
+    )
+    parser.add_argument(
+        "--eager-notices",
+        action="store_true",
+        help="render notices inside each action (embedded mode) instead of in a Celery worker",
+    )
     args = parser.parse_args()
+    MODE["workers"] = "thread" if args.threads or args.profile else "process"
     if args.cases < 1 or args.workers < 1 or args.warmup < 0:
         parser.error("--cases and --workers must be at least 1, --warmup at least 0")
     if args.floor_seconds <= 0 or args.engine_budget <= 0:
@@ -706,8 +854,9 @@ def main() -> None:
     floor_table = f"bench_floor_{os.getpid()}"
     peer_table = f"bench_peer_{os.getpid()}"
     conninfo = None
+    worker = None
     try:
-        setup_django(database_url, media.name)
+        setup_django(database_url, media.name, args.eager_notices)
         from django.db import connection, connections
 
         from onewindow.cases.models import Case
@@ -721,22 +870,37 @@ def main() -> None:
         fixture = build_fixture(args.cases + args.warmup, args.workers)
         setup_s = time.perf_counter() - started
         retries = Retries(allowed=not args.no_retry)
+        if not args.eager_notices:
+            worker = start_notice_worker()
         warm = load_actors(fixture, 0)
+        before_warmup = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for n in range(args.cases, args.cases + args.warmup):  # imports, fonts, caches
             drive_case(fixture, warm, n, retries)
+        if worker is not None:  # the worker is up and warm: the warm-up's notices are made
+            wait_for_notices(before_warmup, NOTICES_PER_CASE * args.warmup, 120)
         first_case_id = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         connections.close_all()
 
+        engine_started = time.perf_counter()
         engine_run, profile = run_engine(
             fixture, args.cases, args.workers, args.engine_budget, args.profile > 0, retries
         )
         actions = sum(engine_run.counts)
         cases = actions // ACTIONS_PER_CASE  # every case started is driven to its end
+        notices_done = wait_for_notices(first_case_id, NOTICES_PER_CASE * cases, 600)
+        notices_s = notices_done - engine_started
+        if worker is not None:
+            worker.terminate()
+            worker.wait(30)
+            worker = None
         checks = check_engine(first_case_id, cases, actions)
         connections.close_all()
         floor_run = run_floor(conninfo, args.workers, args.floor_seconds, floor_table)
         peer_run, state_bytes = run_peer(conninfo, args.cases, args.workers, peer_table)
     finally:
+        if worker is not None:
+            worker.kill()
+            worker.wait()
         if conninfo is not None and scratch_db is None:
             drop_tables(conninfo, [floor_table, peer_table])
         if "django.db" in sys.modules:
@@ -771,6 +935,7 @@ def main() -> None:
         "cases_requested": args.cases,
         "actions": actions,
         "workers": args.workers,
+        "worker_mode": MODE["workers"],
         "engine_s": round(engine_run.seconds, 2),
         "floor_tx": floor_tx,
         "floor_s": round(floor_run.seconds, 2),
@@ -778,11 +943,16 @@ def main() -> None:
         "peer_s": round(peer_run.seconds, 2),
         "peer_state_bytes": state_bytes,
         "setup_s": round(setup_s, 1),
+        "notice_mode": "inline" if args.eager_notices else "celery worker",
+        "notices_done_s": round(notices_s, 2),
         "database": f"postgresql {server // 10000}.{server % 10000}",
         "deadlock_timeout": deadlock_timeout,
         **checks,
     }
-    print(f"database: {result['database']}, {args.workers} workers, set-up {setup_s:.1f} s")
+    print(
+        f"database: {result['database']}, {args.workers} worker {MODE['workers']}es,"
+        f" set-up {setup_s:.1f} s"
+    )
     print(
         f"case engine: {cases} cases, {actions} actions in {engine_run.seconds:.2f} s:"
         f" {cases_per_s:.2f} cases/s, {actions_per_s:.1f} actions/s"
@@ -803,6 +973,10 @@ def main() -> None:
             f" (first: {retries.first}); each waited deadlock_timeout ({deadlock_timeout})"
             " before PostgreSQL detected it"
         )
+    print(
+        f"  notices ({'inline' if args.eager_notices else 'Celery worker process'}):"
+        f" all {NOTICES_PER_CASE * cases} made {notices_s:.2f} s after the engine started"
+    )
     print(
         f"floor (psycopg INSERT+UPDATE per transaction): {floor_tx} tx in"
         f" {floor_run.seconds:.2f} s: {floor_per_s:.1f} tx/s"

@@ -12,8 +12,7 @@ from typing import Any
 
 import jsonschema
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,10 +48,16 @@ def today() -> dt.date:
 
 
 def _next_case_no() -> str:
+    """The day's next number: one upsert that locks the day's row until the caller commits."""
     day = today().strftime("%Y%m%d")
-    CaseSequence.objects.get_or_create(day=day)
-    CaseSequence.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseSequence.objects.get(day=day).last
+    table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1)"  # noqa: S608  # table name only
+            " ON CONFLICT (day) DO UPDATE SET last = " + table + ".last + 1 RETURNING last",
+            [day],
+        )
+        (last,) = cursor.fetchone()
     return f"{day}{last:06d}"
 
 
@@ -61,11 +66,15 @@ def _query_code() -> str:
 
 
 def _lock(case: Case) -> Case:
-    # of=("self",): lock the case row only, not the joined item, version and department rows
-    # that every case of the item shares (locking them deadlocks concurrent actions).
+    """The case row, locked until the action commits: every action on a case runs under it.
+
+    Only the case row is read (and locked): the item version, department and implementation
+    are loaded when an action needs them, and the encrypted applicant fields, which no action
+    changes, are left unread (so neither decrypted on load nor re-encrypted on save).
+    """
     return (
         Case.objects.select_for_update(of=("self",))
-        .select_related("item_version", "lead_department", "implementation")
+        .defer("applicant_id_number", "applicant_phone")
         .get(pk=case.pk)
     )
 
@@ -102,18 +111,15 @@ def _record(
 
 
 def _notify(case: Case, subject: str, body: str) -> None:
-    """Queue an in-app message to the applicant once the transaction commits."""
+    """An in-app message to the applicant (and agent), written with the action itself: it
+    exists exactly when the action has committed, and never for one rolled back."""
     if case.applicant_id is None:
         return
     recipients = {case.applicant_id} | ({case.agent_id} if case.agent_id else set())
-
-    def send() -> None:
-        Message.objects.bulk_create(
-            Message(recipient_id=user_id, case=case, subject=subject, body=body)
-            for user_id in recipients
-        )
-
-    transaction.on_commit(send)
+    Message.objects.bulk_create(
+        Message(recipient_id=user_id, case=case, subject=subject, body=body)
+        for user_id in recipients
+    )
 
 
 def _issue(event: CaseEvent, kind: str, **options: Any) -> None:
@@ -124,10 +130,8 @@ def _issue(event: CaseEvent, kind: str, **options: Any) -> None:
 
 
 def _holds(user: User, role: str, department_id: int | None) -> bool:
-    grants = user.role_grants.filter(role=role)
-    if department_id is not None and role not in {"window_clerk"}:
-        grants = grants.filter(department_id=department_id)
-    return user.is_active and grants.exists()
+    # A general window (综合窗口) clerk accepts for every department (一窗受理).
+    return user.holds(role, None if role == "window_clerk" else department_id)
 
 
 def _require(condition: bool, message: str) -> None:
@@ -401,13 +405,18 @@ def _create_tasks(case: Case) -> None:
     _activate_next_stage(case)
 
 
-def _activate_next_stage(case: Case) -> bool:
-    """Start the first stage still waiting; False when every stage is done."""
-    waiting = case.tasks.filter(status=TaskStatus.WAITING).order_by("stage")
-    first = waiting.first()
-    if first is None:
+def _activate_next_stage(case: Case, tasks: Iterable[Task] | None = None) -> bool:
+    """Start the first stage still waiting; False when every stage is done.
+
+    ``tasks``: the case's tasks when the caller has read them already (under the case lock).
+    """
+    if tasks is None:
+        tasks = case.tasks.filter(status=TaskStatus.WAITING)
+    waiting = sorted((t for t in tasks if t.status == TaskStatus.WAITING), key=lambda t: t.stage)
+    if not waiting:
         return False
-    stage_tasks = list(waiting.filter(stage=first.stage))
+    first = waiting[0]
+    stage_tasks = [t for t in waiting if t.stage == first.stage]
     due = calendar.add_workdays(today(), first.days).date
     now = timezone.now()
     for task in stage_tasks:
@@ -555,9 +564,11 @@ def complete_task(case: Case, *, actor: User, task_id: int, opinion: str, note: 
     """A department finishes its task; the next stage starts when every branch is done."""
     case = _lock(case)
     engine.check("complete_task", case.status)
+    # The case row lock covers its tasks: every change to a task happens under it.
+    tasks = list(case.tasks.select_related("department"))
     try:
-        task = case.tasks.select_for_update().get(pk=task_id)
-    except (Task.DoesNotExist, ValueError, TypeError) as exc:
+        task = next(t for t in tasks if t.pk == int(task_id))
+    except (StopIteration, ValueError, TypeError) as exc:
         raise ValidationError({"task_id": _("该环节任务不属于此办件")}) from exc
     _require(_holds(actor, task.role, task.department_id), _("您不能办理该环节任务"))
     if task.status != TaskStatus.ACTIVE:
@@ -570,10 +581,12 @@ def complete_task(case: Case, *, actor: User, task_id: int, opinion: str, note: 
     task.assignee = task.assignee or actor
     task.completed_by = actor
     task.completed_at = timezone.now()
-    task.save()
-    stage_open = case.tasks.filter(stage=task.stage, status=TaskStatus.ACTIVE).exists()
+    task.save(
+        update_fields=["status", "opinion", "note", "assignee", "completed_by", "completed_at"]
+    )
+    stage_open = any(t.stage == task.stage and t.status == TaskStatus.ACTIVE for t in tasks)
     if not stage_open:
-        _activate_next_stage(case)
+        _activate_next_stage(case, tasks)
     case.save(update_fields=["updated_at"])
     _record(
         case,

@@ -205,7 +205,8 @@ def record(
         "detail": _detail(detail),
     }
     using = router.db_for_write(AuditRecord)
-    with transaction.atomic(using=using):
+    # No savepoint inside the caller's transaction: a failed append fails the whole action.
+    with transaction.atomic(using=using, savepoint=False):
         _lock(using)
         last = AuditRecord.objects.using(using).order_by("-id").values_list("id", "hash").first()
         entry = AuditRecord(

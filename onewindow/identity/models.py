@@ -116,12 +116,25 @@ class User(AbstractUser):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
-    def role_names(self) -> set[str]:
-        cached = getattr(self, "_role_names", None)
+    def role_grant_pairs(self) -> frozenset[tuple[str, int | None]]:
+        """Every (role, department id) this account holds, read once per instance."""
+        cached: frozenset[tuple[str, int | None]] | None = getattr(self, "_role_grants", None)
         if cached is None:
-            cached = set(self.role_grants.values_list("role", flat=True)) if self.pk else set()
-            self._role_names = cached
+            rows = self.role_grants.values_list("role", "department_id") if self.pk else []
+            cached = frozenset(rows)
+            self._role_grants = cached
         return cached
+
+    def role_names(self) -> set[str]:
+        return {role for role, _department in self.role_grant_pairs()}
+
+    def holds(self, role: str, department_id: int | None = None) -> bool:
+        """Active and holding ``role``, in ``department_id`` when one is given."""
+        if not self.is_active:
+            return False
+        if department_id is None:
+            return role in self.role_names()
+        return (role, department_id) in self.role_grant_pairs()
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names() & set(roles))
