@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install tools static messages compile-messages migrate demo run lint test test-pg pytest bench clean
+.PHONY: help install tools test-tools static messages compile-messages migrate demo run lint test test-pg pytest bench clean
 
 help:
 	@echo "make run    install everything, load the demo centre, serve http://$(ADDR)"
@@ -27,10 +27,24 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# gettext is needed to compile and extract translations.
+# Debian packages, installed when missing: gettext compiles and extracts translations; the
+# tests also need poppler-utils (pdftotext reads the notices) and chromium (the browser tests
+# drive Debian's chromium through Playwright, which never downloads a browser, and need a
+# Chinese font to render the pages' text).
+define need_debian
+	@missing=""; for pair in $(1); do command -v $${pair%%:*} >/dev/null || \
+		missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
+endef
+
 tools:
-	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || \
-		{ apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	$(call need_debian,msgfmt:gettext xgettext:gettext)
+
+test-tools: tools
+	$(call need_debian,pdftotext:poppler-utils chromium:chromium)
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { echo "installing: fonts-wqy-microhei"; \
+		apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 
 static: node_modules/.installed
 	npm run --silent build
@@ -63,13 +77,13 @@ lint: install
 	ONEWINDOW_ENV=test $(PY) manage.py check
 	ONEWINDOW_ENV=test $(PY) scripts/check_translations.py
 
-pytest: install
+pytest: install test-tools
 	ONEWINDOW_ENV=test $(BIN)/pytest -n 2 -q
 
 test: lint pytest
 
 # The same suite against PostgreSQL (DATABASE_URL must name a server; .ci/run sets it).
-test-pg: install
+test-pg: install test-tools
 	ONEWINDOW_ENV=test $(BIN)/pytest -n 2 -q
 
 bench: install
