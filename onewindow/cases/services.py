@@ -6,6 +6,7 @@ one ``CaseEvent`` and one audit record, and queues side effects on commit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,7 +23,7 @@ from onewindow.identity import queries as identity_queries
 from onewindow.identity import validators
 from onewindow.identity.models import User
 
-from . import engine
+from . import engine, signals
 from .models import (
     Case,
     CaseEvent,
@@ -36,6 +37,7 @@ from .models import (
     Task,
 )
 
+log = logging.getLogger(__name__)
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 TaskStatus = Task.TaskStatus
 
@@ -630,6 +632,8 @@ def _decide(
         case, action, actor=actor, from_status=before, note=note, detail={"reasons": cleaned}
     )
     _issue(event, "grant" if action == "grant" else "denial", reasons=cleaned)
+    decided = {"case_id": case.pk, "action": action, "event_id": event.pk}
+    transaction.on_commit(lambda: _announce_decision(**decided))
     _notify(
         case,
         _("办理结果"),
@@ -637,6 +641,14 @@ def _decide(
         % {"no": case.case_no, "result": case.get_status_display()},
     )
     return case
+
+
+def _announce_decision(**decided: Any) -> None:
+    """Tell the listening apps (licences…); a failing receiver is logged, never raised: the
+    decision has committed."""
+    for receiver, result in signals.case_decided.send_robust(sender=Case, **decided):
+        if isinstance(result, Exception):
+            log.error("case_decided receiver %r failed", receiver, exc_info=result)
 
 
 @transaction.atomic

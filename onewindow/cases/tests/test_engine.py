@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -450,3 +451,40 @@ def test_a_notice_is_made_once_even_if_the_task_runs_twice(submitted, people, co
     first = case.documents.get()
     assert tasks.issue_notice(event.pk, "acceptance", {}) == first.pk
     assert case.documents.count() == 1
+
+
+def test_a_decision_is_announced_after_commit_and_a_failing_listener_changes_nothing(
+    submitted, people, commit_effects, caplog
+):
+    from onewindow.cases.signals import case_decided
+
+    heard: list[dict[str, Any]] = []
+
+    def listener(sender: Any, **kwargs: Any) -> None:
+        heard.append(kwargs)
+
+    def broken(sender: Any, **kwargs: Any) -> None:
+        raise RuntimeError("listener down")
+
+    case_decided.connect(listener)
+    case_decided.connect(broken)
+    try:
+        case = services.accept(submitted, actor=people["clerk"])
+        for task in case.tasks.order_by("stage", "pk"):
+            actor = {"handler": people["handler"], "approver": people["approver"]}.get(task.role)
+            if actor is None:
+                actor = people[task.department.code.lower()]
+            services.complete_task(case, actor=actor, task_id=task.pk, opinion="agree")
+        case = services.grant(case, actor=people["approver"])
+        assert heard == []  # nothing before the commit
+        commit_effects()
+    finally:
+        case_decided.disconnect(listener)
+        case_decided.disconnect(broken)
+    event = case.events.get(action="grant")
+    assert heard == [
+        {"signal": case_decided, "case_id": case.pk, "action": "grant", "event_id": event.pk}
+    ]
+    assert "listener down" in caplog.text
+    case.refresh_from_db()
+    assert case.status == Status.GRANTED
