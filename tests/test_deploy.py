@@ -26,7 +26,10 @@ def production_env(tmp_path):
             serialization.NoEncryption(),
         )
     )
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # Nothing of the test process's own set-up (its database, the browser tests' async
+    # allowance) may reach the production process.
+    test_only = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(
         ONEWINDOW_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -17,14 +17,11 @@ from typing import Any
 
 import pytest
 
-# Playwright's synchronous API runs an event loop in the test's thread; the ORM calls the tests
-# make between browser steps are ordinary synchronous calls, which Django would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = Path(os.environ.get("ONEWINDOW_TEST_OUTPUT", ROOT / "var" / "test-output")) / "browser"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -35,12 +32,23 @@ def browser() -> Iterator[Any]:
         pytest.fail(f"{CHROMIUM} is missing: run `make test-tools` (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
+    # Playwright's synchronous API keeps an event loop in this thread while the browser is open;
+    # the ORM calls the tests make between browser steps (and the database flush after each)
+    # are ordinary synchronous calls, which Django would otherwise refuse. Undone at the end.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +88,7 @@ def steps(request: pytest.FixtureRequest) -> Steps:
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
+def new_page(browser: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``new_page(phone=False)``: a page in a fresh browser context (its own cookies)."""
     contexts: list[Any] = []
 
