@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
+from onewindow.cases import queries as case_queries
+from onewindow.cases.models import Case, CaseMaterial, Message, StoredFile
 from onewindow.catalog.models import ItemImplementation
 from onewindow.catalog.queries import published_implementations
+from onewindow.identity.models import User
 from onewindow.org.models import Department, ServiceCenter
+
+from .models import ApplicationDraft, DeliveryChoice
+
+MAX_CASE_NO_LENGTH = 32  # Case.case_no
 
 
 def current_center() -> ServiceCenter | None:
@@ -26,3 +35,66 @@ def department_items(department: Department) -> QuerySet[ItemImplementation]:
 def published_item(code: str) -> ItemImplementation | None:
     """A published implementation without the guide's children (for its version history)."""
     return published_implementations().filter(implementation_code=code).first()
+
+
+# --- The applicant's own records ---------------------------------------------------------------
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    """The cases an applicant follows in "我的办件": their own and those they act for.
+
+    Visibility is the case engine's (``cases.queries.visible_cases``); staff follow cases in the
+    workbench, not here.
+    """
+    if not user.is_authenticated or user.kind == User.Kind.STAFF:
+        return Case.objects.none()
+    return case_queries.visible_cases(user)
+
+
+def my_case(user: User, case_no: str) -> Case | None:
+    """One of ``my_cases`` by number; None for anyone else's (the page answers 404)."""
+    if not case_no or len(case_no) > MAX_CASE_NO_LENGTH:
+        return None
+    if not user.is_authenticated or user.kind == User.Kind.STAFF:
+        return None
+    return case_queries.get_visible(user, case_no)
+
+
+def drafts_of(user: User) -> QuerySet[ApplicationDraft]:
+    return ApplicationDraft.objects.filter(user=user).select_related(
+        "implementation__department", "item_version", "principal"
+    )
+
+
+def draft_of(user: User, draft_id: int) -> ApplicationDraft | None:
+    return drafts_of(user).filter(pk=draft_id).first()
+
+
+def own_files(user: User, file_ids: Iterable[int]) -> dict[int, StoredFile]:
+    """The uploaded files among ``file_ids`` that ``user`` uploaded, by id."""
+    ids = {int(i) for i in file_ids}
+    if not ids:
+        return {}
+    return {f.pk: f for f in StoredFile.objects.filter(pk__in=ids, uploaded_by=user)}
+
+
+def messages_of(user: User) -> QuerySet[Message]:
+    return Message.objects.filter(recipient=user).select_related("case")
+
+
+def unread_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Message.objects.filter(recipient=user, read_at=None).count()
+
+
+def delivery_choice(case: Case) -> DeliveryChoice | None:
+    return DeliveryChoice.objects.filter(case=case).first()
+
+
+def latest_materials(case: Case) -> list[CaseMaterial]:
+    """The material currently on file for each requirement (the last round that gave one)."""
+    latest: dict[int, CaseMaterial] = {}
+    for material in case.materials.select_related("requirement", "file").order_by("round", "id"):
+        latest[material.requirement_id] = material
+    return sorted(latest.values(), key=lambda m: (m.requirement.position, m.requirement_id))

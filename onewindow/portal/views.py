@@ -8,18 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from onewindow.catalog import queries as catalog
 from onewindow.catalog.models import Audience, ItemImplementation, ItemVersion
 from onewindow.identity.access import public
 
-from . import queries
+from . import queries, services
 from .forms import AUDIENCE_CHOICES, ITEM_TYPE_CHOICES, ONLINE_DEPTH_CHOICES, ItemSearchForm
+from .templatetags.portal_tags import ELDERLY_COOKIE
 
 PAGE_SIZE = 20
 # Page numbers above this are treated as "past the end" (and show the last page).
@@ -119,6 +122,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
         "stages": stages,
         "themes": list(version.themes.all()),
         "has_parallel": any(stage.parallel for stage in stages),
+        "may_apply_online": services.may_apply_online(version),
     }
     return render(request, "portal/item_detail.html", context)
 
@@ -190,4 +194,33 @@ def progress(request: HttpRequest) -> HttpResponse:
         context["error"] = _("请填写办件编号和查询码")
     response = render(request, "portal/progress.html", context)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# Elderly mode (适老化): larger type, higher contrast, a simpler layout. A cookie, so that it
+# works before signing in; the page's <body> carries the class (see ``portal_tags``).
+ELDERLY_COOKIE_AGE = 365 * 24 * 3600
+
+
+@public
+@require_POST
+def elderly_mode(request: HttpRequest) -> HttpResponseRedirect:
+    """Switch elderly mode on (``enabled=1``) or off and go back to the page it was asked on."""
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    response = HttpResponseRedirect(target)
+    if request.POST.get("enabled") == "1":
+        response.set_cookie(
+            ELDERLY_COOKIE,
+            "1",
+            max_age=ELDERLY_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(ELDERLY_COOKIE, samesite="Lax")
     return response

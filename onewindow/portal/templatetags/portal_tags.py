@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 register = template.Library()
 
+ELDERLY_COOKIE = "ow_elderly"  # set by ``portal.views.elderly_mode``
+
 # What each level of online depth (网上可办程度) means for the applicant.
 DEPTH_EXPLANATIONS: dict[int, StrOrPromise] = {
     ItemVersion.OnlineDepth.INFORMATION: _(
@@ -109,3 +111,88 @@ def service_center(context: template.Context) -> ServiceCenter | None:
         center: ServiceCenter | None = context["center"]
         return center
     return queries.current_center()
+
+
+# --- The applicant's pages ----------------------------------------------------------------------
+
+STATUS_CLASSES: dict[str, str] = {
+    "submitted": "text-bg-primary",
+    "corrections_requested": "text-bg-warning",
+    "accepted": "text-bg-info",
+    "in_review": "text-bg-info",
+    "suspended": "text-bg-secondary",
+    "granted": "text-bg-success",
+    "denied": "text-bg-danger",
+    "rejected": "text-bg-danger",
+    "completed": "text-bg-success",
+    "withdrawn": "text-bg-light border",
+    "terminated": "text-bg-dark",
+}
+
+# What each action of the case engine means to the applicant (the timeline).
+EVENT_LABELS: dict[str, StrOrPromise] = {
+    "submit": _("提交申请"),
+    "accept": _("受理"),
+    "reject": _("不予受理"),
+    "request_corrections": _("一次性告知补正材料"),
+    "resubmit": _("补正后重新提交"),
+    "complete_task": _("环节办理完成"),
+    "grant": _("准予许可"),
+    "deny": _("不予许可"),
+    "suspend": _("进入特别程序（暂停计时）"),
+    "resume": _("特别程序结束（恢复计时）"),
+    "deliver": _("送达，办结"),
+    "withdraw": _("撤回申请"),
+    "terminate": _("终止办理"),
+}
+
+TASK_STATUS_CLASSES: dict[str, str] = {
+    "waiting": "text-bg-light border",
+    "active": "text-bg-primary",
+    "completed": "text-bg-success",
+    "cancelled": "text-bg-secondary",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def task_status_class(status: str) -> str:
+    return TASK_STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
+@register.filter
+def file_size(size: int | None) -> str:
+    """``2.4 MB``, ``512 KB`` or ``80 B``."""
+    if size is None:
+        return ""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
+
+
+@register.simple_tag(takes_context=True)
+def elderly_mode(context: template.Context) -> bool:
+    """Whether the visitor switched elderly mode (适老化) on: a cookie, no account needed."""
+    request = context.get("request")
+    cookies = getattr(request, "COOKIES", {})
+    return cookies.get(ELDERLY_COOKIE) == "1"
+
+
+@register.simple_tag(takes_context=True)
+def unread_message_count(context: template.Context) -> int:
+    """Unread messages of the signed-in applicant, for the header (0 for anyone else)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated or user.kind == "staff":
+        return 0
+    return queries.unread_count(user)

@@ -14,9 +14,20 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import ric, uscc
 
 from onewindow.catalog import services
-from onewindow.catalog.models import Duty, ItemImplementation, ServiceItem, Theme
+from onewindow.catalog.models import (
+    Duty,
+    ItemImplementation,
+    MaterialRequirement,
+    ServiceItem,
+    Theme,
+)
+from onewindow.catalog.tests import factories
+from onewindow.identity import services as identity
+from onewindow.identity.models import User
 from onewindow.org.models import Department, Region, ServiceCenter
 
 LEGAL_BASIS_LICENCE = "《中华人民共和国市场主体登记管理条例》第三条"
@@ -228,3 +239,199 @@ def catalog(db: None) -> Catalog:
         eia=eia,
         draft=draft,
     )
+
+
+# --- The applicant's side: people, an item to apply for, files ---------------------------------
+
+PASSWORD = "Zw!x9-Lk3m"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# A form with every kind of input the demo items use.
+APPLICATION_SCHEMA = {
+    "type": "object",
+    "title": "营业场所消防检查申请表",
+    "properties": {
+        "applicant_name": {
+            "type": "string",
+            "title": "申请人姓名",
+            "minLength": 1,
+            "maxLength": 50,
+        },
+        "contact_phone": {
+            "type": "string",
+            "title": "联系电话",
+            "description": "11位手机号码，用于接收办理进度短信",
+            "pattern": r"^1\d{10}$",
+        },
+        "venue": {"type": "string", "title": "场所名称", "minLength": 2, "maxLength": 100},
+        "area": {"type": "number", "title": "建筑面积", "minimum": 1, "x-unit": "平方米"},
+        "floors": {"type": "integer", "title": "楼层数", "minimum": 1, "maximum": 50},
+        "opening": {"type": "string", "format": "date", "title": "拟开业日期"},
+        "use": {"type": "string", "title": "场所用途", "enum": ["商场", "影院", "餐饮"]},
+        "facilities": {
+            "type": "array",
+            "title": "消防设施",
+            "items": {"type": "string", "enum": ["喷淋", "烟感", "消火栓"]},
+            "minItems": 1,
+            "uniqueItems": True,
+        },
+        "notes": {
+            "type": "string",
+            "title": "情况说明",
+            "maxLength": 500,
+            "x-widget": "textarea",
+        },
+        "commitment": {
+            "type": "boolean",
+            "title": "申请人承诺",
+            "const": True,
+            "description": "本人承诺所填信息和所交材料真实、合法、有效",
+        },
+    },
+    "required": ["applicant_name", "contact_phone", "venue", "area", "use", "commitment"],
+}
+
+VALID_FORM = {
+    "f_applicant_name": "张三",
+    "f_contact_phone": "13800000001",
+    "f_venue": "示例影城",
+    "f_area": "1200",
+    "f_floors": "3",
+    "f_opening": "2027-01-15",
+    "f_use": "影院",
+    "f_facilities": ["喷淋", "烟感"],
+    "f_notes": "",
+    "f_commitment": "1",
+}
+
+
+def id_number(body: str) -> str:
+    return body + ric.calc_check_digit(body + "0")
+
+
+def credit_code(body: str = "91340300MA2N0P1Q7") -> str:
+    return body + uscc.calc_check_digit(body)
+
+
+def pdf(name: str = "申请书.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@dataclass
+class People:
+    citizen: User
+    other: User
+    operator: User
+    company: User
+    clerk: User
+    handler: User
+    approver: User
+
+
+@dataclass
+class OnlineItem:
+    implementation: ItemImplementation
+    application: MaterialRequirement  # 申请书: required, uploaded by the applicant
+    plan: MaterialRequirement  # 平面图: optional
+    licence: MaterialRequirement  # 营业执照: fetched by the platform (免提交)
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    department = factories.department("XFJ", "消防救援支队")
+    citizen = identity.register_person(
+        username="citizen",
+        password=PASSWORD,
+        name="张三",
+        id_number=id_number("11010519491231002"),
+        phone="13800000001",
+    )
+    other = identity.register_person(
+        username="other",
+        password=PASSWORD,
+        name="李四",
+        id_number=id_number("11010519800101001"),
+        phone="13800000002",
+    )
+    operator = identity.register_person(
+        username="operator",
+        password=PASSWORD,
+        name="王五",
+        id_number=id_number("11010519700101003"),
+        phone="13800000003",
+    )
+    organization = identity.register_organization(
+        username="company",
+        password=PASSWORD,
+        name="示范影城有限公司",
+        credit_code=credit_code(),
+        legal_representative="赵六",
+        phone="13800000004",
+        operator=operator,
+    )
+
+    def staff(username: str, roles: list[str], dept: Department | None) -> User:
+        return identity.create_staff(
+            username=username,
+            password=PASSWORD,
+            name=username,
+            department=dept,
+            roles=roles,
+            actor=None,
+        )
+
+    return People(
+        citizen=citizen,
+        other=other,
+        operator=operator,
+        company=organization.account,
+        clerk=staff("clerk", ["window_clerk"], None),
+        handler=staff("handler", ["handler"], department),
+        approver=staff("approver", ["approver"], department),
+    )
+
+
+@pytest.fixture
+def online_item(people: People) -> OnlineItem:
+    department = factories.department("XFJ", "消防救援支队")
+    implementation = factories.item(
+        "公众聚集场所投入使用、营业前消防安全检查",
+        dept=department,
+        online_depth=3,
+        delivery_methods=["pickup", "mail"],
+        materials=[
+            {"name": "消防安全检查申请书", "required": True},
+            {"name": "场所平面图", "required": False},
+            {"name": "营业执照", "required": True, "source": "shared"},
+        ],
+        stages=[
+            {"name": "承办", "role": "handler", "departments": [department], "days": 2},
+            {"name": "审批", "role": "approver", "departments": [department], "days": 2},
+        ],
+        form_schema=APPLICATION_SCHEMA,
+    )
+    version = implementation.current_version
+    assert version is not None
+    materials = {m.name: m for m in version.materials.all()}
+    return OnlineItem(
+        implementation=implementation,
+        application=materials["消防安全检查申请书"],
+        plan=materials["场所平面图"],
+        licence=materials["营业执照"],
+    )
+
+
+@pytest.fixture
+def commit_effects():  # type: ignore[no-untyped-def]
+    """Run the on-commit side effects (notices, messages) queued so far, as a real commit
+    would: the test's own transaction never commits."""
+    from django.db import connection
+
+    def run() -> int:
+        pending = list(connection.run_on_commit)
+        connection.run_on_commit.clear()
+        for _savepoints, callback, _robust in pending:
+            callback()
+        return len(pending)
+
+    return run
