@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.workbench",
     "onewindow.portal",
 ]
 

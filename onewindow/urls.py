@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include(oidc.well_known_urlpatterns)),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz", public(healthz), name="healthz"),
+    path("workbench/", include("onewindow.workbench.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

@@ -39,7 +39,7 @@ from .forms import (
     PersonRegistrationForm,
     TokenForm,
 )
-from .models import AgentAuthorization, OrganizationMember, Role, User
+from .models import ADMIN_ROLES, AgentAuthorization, OrganizationMember, Role, User
 
 HISTORY_PAGE_SIZE = 20
 HISTORY_LABELS = {
@@ -75,6 +75,14 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def _redirect_next(request: HttpRequest, next_url: str) -> HttpResponseRedirect:
+    """After sign-in: ``next`` if given, else staff to their workbench, others home."""
+    if not next_url and getattr(request.user, "kind", None) == User.Kind.STAFF:
+        from onewindow.workbench.queries import WORKBENCH_ROLES
+
+        if request.user.has_role(*WORKBENCH_ROLES):  # type: ignore[union-attr]
+            return HttpResponseRedirect(reverse("workbench:inbox"))
+        if request.user.has_role(*ADMIN_ROLES):  # type: ignore[union-attr]
+            return HttpResponseRedirect(reverse("admin:index"))
     return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 

@@ -1,0 +1,493 @@
+"""Reads of the staff workbench: each post's inbox, the case page, the first-contact log.
+
+The inbox is built as one SQL query per page: the post decides which cases are in it, the
+alert colour (``cases.queries.alert``) is computed in SQL from the same rule so that it can be
+filtered, counted and sorted on (red, then yellow, then by due date) without loading 10,000
+rows, and only the page's rows are fetched, with the columns the table shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases import engine
+from onewindow.cases import queries as case_queries
+from onewindow.cases.models import Case, Status, Task
+from onewindow.catalog.models import ItemVersion
+from onewindow.core import calendar, crypto
+from onewindow.identity import queries as identity_queries
+from onewindow.identity.models import Organization, User
+
+from .models import FirstContact
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TaskStatus = Task.TaskStatus
+
+# --- posts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    """A view of the work: the roles that hold it and what its inbox contains."""
+
+    key: str
+    label: StrOrPromise
+    roles: tuple[str, ...]
+
+
+POSTS: tuple[Post, ...] = (
+    Post("window", _("窗口受理"), ("window_clerk",)),
+    Post("handler", _("承办"), ("handler",)),
+    Post("reviewer", _("审核"), ("reviewer",)),
+    Post("approver", _("审批"), ("approver",)),
+    Post("overview", _("办件总览"), ("department_head", "centre_manager", "supervisor")),
+)
+WORKBENCH_ROLES: tuple[str, ...] = tuple(role for post in POSTS for role in post.roles)
+TASK_POSTS = frozenset({"handler", "reviewer", "approver"})
+
+OPEN_STATUSES: tuple[str, ...] = (
+    Status.SUBMITTED,
+    Status.CORRECTIONS_REQUESTED,
+    Status.ACCEPTED,
+    Status.IN_REVIEW,
+    Status.SUSPENDED,
+    Status.GRANTED,
+    Status.DENIED,
+)
+RUNNING_STATUSES: tuple[str, ...] = (Status.ACCEPTED, Status.IN_REVIEW)
+TO_DELIVER: tuple[str, ...] = (Status.GRANTED, Status.DENIED)
+OPEN_TASK_STATUSES: tuple[str, ...] = (TaskStatus.WAITING, TaskStatus.ACTIVE)
+
+# Alert colours in the order the inbox shows them; the rank is what SQL sorts on.
+ALERTS: tuple[str, ...] = ("red", "yellow", "green", "none")
+ALERT_RANK = {name: rank for rank, name in enumerate(ALERTS)}
+ALERT_LABELS: dict[str, StrOrPromise] = {
+    "red": _("红灯（已超期）"),
+    "yellow": _("黄灯（临近到期）"),
+    "green": _("绿灯（正常）"),
+    "none": _("未计时"),
+}
+ALERT_SHORT_LABELS: dict[str, StrOrPromise] = {
+    "red": _("红灯"),
+    "yellow": _("黄灯"),
+    "green": _("绿灯"),
+    "none": _("未计时"),
+}
+# The share of the promised limit under which a running case turns yellow (DESIGN.md).
+YELLOW_SHARE = 0.2
+
+
+def role_grants(user: User) -> dict[str, int | None]:
+    """The user's roles, each with the department it is held in (one query, cached)."""
+    cached: dict[str, int | None] | None = getattr(user, "_workbench_grants", None)
+    if cached is None:
+        cached = dict(user.role_grants.values_list("role", "department_id")) if user.pk else {}
+        user._workbench_grants = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def posts_of(user: User) -> list[Post]:
+    grants = role_grants(user)
+    return [post for post in POSTS if grants.keys() & set(post.roles)]
+
+
+# --- the alert colour in SQL -----------------------------------------------------------------
+
+
+def yellow_threshold(promised_days: int) -> int:
+    """Working days left at which a case turns yellow: 20 % of the limit, at least 1."""
+    return max(1, round(promised_days * YELLOW_SHARE))
+
+
+def alert_rank(today: dt.date) -> SqlCase:
+    """``cases.queries.alert`` as an SQL expression: 0 red, 1 yellow, 2 green, 3 none.
+
+    Yellow means ``workdays_between(today, due) <= k``, i.e. the due date falls before the
+    (k+1)-th working day after today; k depends on the item's promised limit, so one cut-off
+    date is computed for each threshold in use.
+    """
+    by_threshold: dict[int, list[int]] = {}
+    limits = ItemVersion.objects.order_by().values_list("promised_days", flat=True).distinct()
+    for days in limits:
+        by_threshold.setdefault(yellow_threshold(days), []).append(days)
+    yellow = [
+        When(
+            item_version__promised_days__in=days,
+            promised_due_date__lt=calendar.add_workdays(today, threshold + 1).date,
+            then=Value(ALERT_RANK["yellow"]),
+        )
+        for threshold, days in sorted(by_threshold.items())
+    ]
+    return SqlCase(
+        When(
+            ~Q(status__in=RUNNING_STATUSES) | Q(promised_due_date__isnull=True),
+            then=Value(ALERT_RANK["none"]),
+        ),
+        When(promised_due_date__lt=today, then=Value(ALERT_RANK["red"])),
+        *yellow,
+        default=Value(ALERT_RANK["green"]),
+        output_field=IntegerField(),
+    )
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    item: str = ""
+    status: str = ""
+    alert: str = ""
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_alert: dict[str, int] = field(default_factory=dict)
+
+
+def _task_pool(user: User, role: str, department_id: int | None) -> QuerySet[Task]:
+    mine = Q(assignee=user)
+    if department_id is not None:
+        mine |= Q(department_id=department_id)
+    return Task.objects.filter(mine, status=TaskStatus.ACTIVE, role=role)
+
+
+def post_cases(user: User, post: Post) -> QuerySet[Case]:
+    """The cases in ``post``'s inbox for ``user`` (before filters)."""
+    grants = role_grants(user)
+    cases = Case.objects.all()
+    if post.key == "window":
+        # 一窗受理: a general window accepts any item, and hands out every result.
+        return cases.filter(status__in=(Status.SUBMITTED, *TO_DELIVER))
+    if post.key in TASK_POSTS:
+        role = post.key
+        department_id = grants.get(role)
+        wanted = Q(pk__in=_task_pool(user, role, department_id).values("case_id"))
+        if department_id is not None and role == "handler":
+            # The department's handlers may also accept and deliver its cases.
+            wanted |= Q(
+                lead_department_id=department_id, status__in=(Status.SUBMITTED, *TO_DELIVER)
+            )
+        if department_id is not None and role == "approver":
+            # Cases waiting for the decision (every task done) and special procedures.
+            open_tasks = Task.objects.filter(case=OuterRef("pk"), status__in=OPEN_TASK_STATUSES)
+            wanted |= Q(
+                ~Exists(open_tasks),
+                lead_department_id=department_id,
+                status__in=RUNNING_STATUSES,
+            )
+            wanted |= Q(lead_department_id=department_id, status=Status.SUSPENDED)
+        return cases.filter(wanted)
+    scope = identity_queries.department_scope(user)
+    cases = cases.filter(status__in=OPEN_STATUSES)
+    if scope is None:
+        return cases
+    in_scope = Task.objects.filter(department_id__in=scope).values("case_id")
+    return cases.filter(Q(lead_department_id__in=scope) | Q(pk__in=in_scope))
+
+
+def _narrowed(cases: QuerySet[Case], filters: InboxFilters) -> QuerySet[Case]:
+    if filters.item:
+        cases = cases.filter(
+            Q(implementation__implementation_code=filters.item)
+            | Q(item_version__name__contains=filters.item)
+        )
+    if filters.due_from:
+        cases = cases.filter(promised_due_date__gte=filters.due_from)
+    if filters.due_to:
+        cases = cases.filter(promised_due_date__lte=filters.due_to)
+    return cases
+
+
+@dataclass
+class InboxRow:
+    case: Case
+    alert: str
+    tasks: list[Task]
+    acceptance_overdue: bool
+    pre_review: bool
+
+
+@dataclass
+class Inbox:
+    post: Post
+    counts: Counts
+    total: int
+    rows: list[InboxRow]
+
+
+ROW_FIELDS = (
+    "case_no",
+    "status",
+    "channel",
+    "applicant_kind",
+    "applicant_name",
+    "submitted_at",
+    "promised_due_date",
+    "implementation__implementation_code",
+    "item_version__name",
+    "item_version__online_depth",
+    "item_version__promised_days",
+    "lead_department__name",
+    "lead_department__short_name",
+)
+
+
+def inbox(
+    user: User,
+    post: Post,
+    filters: InboxFilters,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    today: dt.date | None = None,
+) -> Inbox:
+    """One page of ``post``'s inbox: red, then yellow cases first, then by due date."""
+    today = today or timezone.localdate()
+    cases = _narrowed(post_cases(user, post), filters).annotate(alert_rank=alert_rank(today))
+    counts = _counts(cases)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.alert in ALERT_RANK:
+        cases = cases.filter(alert_rank=ALERT_RANK[filters.alert])
+    if filters.status and filters.alert:
+        total = cases.count()
+    elif filters.status:
+        total = counts.by_status.get(filters.status, 0)
+    elif filters.alert in ALERT_RANK:
+        total = counts.by_alert.get(filters.alert, 0)
+    else:
+        total = counts.total
+    page = list(
+        cases.select_related("implementation", "item_version", "lead_department")
+        .only(*ROW_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.filter(status=TaskStatus.ACTIVE)
+                .select_related("department")
+                .only(
+                    "case_id",
+                    "stage",
+                    "stage_name",
+                    "role",
+                    "due_date",
+                    "assignee_id",
+                    "department__name",
+                    "department__short_name",
+                )
+                .order_by("stage", "id"),
+                to_attr="active_tasks",
+            )
+        )
+        .order_by(
+            "alert_rank",
+            F("promised_due_date").asc(nulls_last=True),
+            "submitted_at",
+            "case_no",
+        )[offset : offset + limit]
+    )
+    rows = [
+        InboxRow(
+            case=case,
+            alert=ALERTS[case.alert_rank],
+            tasks=_mine(case.active_tasks, user, post),
+            acceptance_overdue=case.status == Status.SUBMITTED
+            and case_queries.acceptance_overdue(case, today),
+            pre_review=is_pre_review(case),
+        )
+        for case in page
+    ]
+    return Inbox(post=post, counts=counts, total=total, rows=rows)
+
+
+def _mine(tasks: list[Task], user: User, post: Post) -> list[Task]:
+    if post.key not in TASK_POSTS:
+        return tasks
+    department_id = role_grants(user).get(post.key)
+    return [
+        t
+        for t in tasks
+        if t.role == post.key and (t.department_id == department_id or t.assignee_id == user.pk)
+    ]
+
+
+def _counts(cases: QuerySet[Case]) -> Counts:
+    aggregates: dict[str, Any] = {"total": Count("pk")}
+    for status in OPEN_STATUSES:
+        aggregates[f"s_{status}"] = Count("pk", filter=Q(status=status))
+    for name, rank in ALERT_RANK.items():
+        aggregates[f"a_{name}"] = Count("pk", filter=Q(alert_rank=rank))
+    values = cases.order_by().aggregate(**aggregates)
+    return Counts(
+        total=values["total"],
+        by_status={s: values[f"s_{s}"] for s in OPEN_STATUSES if values[f"s_{s}"]},
+        by_alert={a: values[f"a_{a}"] for a in ALERTS},
+    )
+
+
+# --- one case --------------------------------------------------------------------------------
+
+
+def is_pre_review(case: Case) -> bool:
+    """An online application of an item with online pre-review (网上预审), not yet accepted."""
+    return (
+        case.status == Status.SUBMITTED
+        and case.channel != "window"
+        and case.item_version.online_depth >= ItemVersion.OnlineDepth.PRE_REVIEW
+    )
+
+
+def case_for(user: User, case_no: str) -> Case | None:
+    """The case ``case_no`` if ``user`` may see it (``cases.queries.visible_cases``), else None."""
+    if not case_no or len(case_no) > 32:
+        return None
+    return case_queries.get_visible(user, case_no)
+
+
+@dataclass
+class CaseView:
+    case: Case
+    alert: str
+    acceptance_overdue: bool
+    pre_review: bool
+    tasks: list[Task]
+    materials: list[Any]
+    requirements: list[Any]
+    suspensions: list[Any]
+    events: list[Any]
+    documents: list[Any]
+
+
+def case_view(case: Case, *, today: dt.date | None = None) -> CaseView:
+    """Everything the case page shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    version = case.item_version
+    return CaseView(
+        case=case,
+        alert=case_queries.alert(case, today),
+        acceptance_overdue=case_queries.acceptance_overdue(case, today),
+        pre_review=is_pre_review(case),
+        tasks=list(case.tasks.select_related("department", "assignee", "completed_by")),
+        materials=list(case.materials.select_related("requirement", "file")),
+        requirements=list(version.materials.all()),
+        suspensions=list(case.suspensions.all()),
+        events=list(case.events.select_related("actor").order_by("-at", "-id")),
+        documents=list(case.documents.select_related("event").order_by("-created_at", "-id")),
+    )
+
+
+@dataclass(frozen=True)
+class AllowedActions:
+    """The actions this person may take on this case now (state table ∩ API.md's rights)."""
+
+    names: tuple[str, ...]
+    tasks: tuple[Task, ...] = ()
+
+    def __contains__(self, action: object) -> bool:
+        return action in self.names
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+
+def allowed_actions(user: User, case: Case, tasks: Iterable[Task]) -> AllowedActions:
+    """What ``user`` may do: the engine's state table (``engine.allowed_actions``) narrowed to
+    the rights API.md gives each role; the engine checks both again when the form is posted."""
+    by_state = set(engine.allowed_actions(case.status))
+    grants = role_grants(user)
+    in_lead = case.lead_department_id
+
+    def holds(role: str, department_id: int | None = in_lead) -> bool:
+        return role in grants and (role == "window_clerk" or grants[role] == department_id)
+
+    may_accept = holds("window_clerk") or holds("handler")
+    approver = holds("approver")
+    tasks = list(tasks)
+    open_tasks = [t for t in tasks if t.status in OPEN_TASK_STATUSES]
+    mine = tuple(
+        t for t in tasks if t.status == TaskStatus.ACTIVE and holds(t.role, t.department_id)
+    )
+    rights = {
+        "accept": may_accept,
+        "reject": may_accept,
+        "request_corrections": may_accept,
+        "complete_task": bool(mine),
+        "grant": approver and not open_tasks,
+        "deny": approver and not open_tasks,
+        "suspend": approver,
+        "resume": approver,
+        "deliver": may_accept,
+        "terminate": approver,
+    }
+    names = tuple(a for a in engine.ACTIONS if a in by_state and rights.get(a, False))
+    return AllowedActions(names=names, tasks=mine if "complete_task" in names else ())
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def find_person(id_number: str) -> User | None:
+    return User.objects.filter(
+        id_number_digest=crypto.digest(id_number, purpose="id_number")
+    ).first()
+
+
+def find_organization(credit_code: str) -> Organization | None:
+    return Organization.objects.select_related("account").filter(credit_code=credit_code).first()
+
+
+# --- first-contact log -----------------------------------------------------------------------
+
+LOG_WIDE_ROLES = ("centre_manager", "supervisor")
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    item: str = ""
+
+
+def first_contacts(user: User, filters: ContactFilters) -> QuerySet[FirstContact]:
+    """Entries ``user`` may read: their own; the centre's managers and supervisors read all."""
+    entries = FirstContact.objects.select_related(
+        "clerk", "window", "implementation__current_version", "case"
+    )
+    if not user.has_role(*LOG_WIDE_ROLES):
+        entries = entries.filter(clerk=user)
+    if filters.date_from:
+        entries = entries.filter(at__date__gte=filters.date_from)
+    if filters.date_to:
+        entries = entries.filter(at__date__lte=filters.date_to)
+    if filters.item:
+        entries = entries.filter(
+            Q(implementation__implementation_code=filters.item)
+            | Q(implementation__current_version__name__contains=filters.item)
+        )
+    return entries.order_by("-at", "-id")
