@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.licences",
     "onewindow.workbench",
     "onewindow.portal",
 ]
@@ -239,6 +240,7 @@ ONEWINDOW_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "onewindow.catalog.tasks.refresh_search_stats",
         "every_seconds": 3600,
     },
+    "licence-sweep": {"task": "onewindow.licences.tasks.sweep_licences", "every_seconds": 3600},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": entry["task"], "schedule": float(entry["every_seconds"])}  # type: ignore[arg-type]
@@ -306,6 +308,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The public address printed in notices' QR codes (the progress page).
 ONEWINDOW_PUBLIC_URL = env_str("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_API_MAX_PAGE_SIZE = 100
+
+# --- E-licences and e-seals (onewindow.licences, docs/licences.md) ---------------------------
+# The platform CA's private key and the departments' seal keys are encrypted PEM files, never
+# database rows: `onewindow licences-init-ca` writes the CA key to ONEWINDOW_LICENCE_CA_KEY_PATH,
+# `onewindow licences-issue-seal <department code>` writes a seal's two keys (ECDSA P-256 and
+# SM2) into ONEWINDOW_LICENCE_SEAL_KEY_DIR. Every web and worker node needs the seal directory
+# (a mounted secret). Passphrases: ONEWINDOW_LICENCE_CA_PASSPHRASE and
+# ONEWINDOW_LICENCE_SEAL_PASSPHRASE (or *_FILE); in production, creating or using a key without
+# them fails with ImproperlyConfigured; elsewhere they derive from SECRET_KEY.
+ONEWINDOW_LICENCE_CA_KEY_PATH = Path(
+    env_str("ONEWINDOW_LICENCE_CA_KEY_PATH", str(DATA_DIR / "licences" / "ca-key.pem"))
+)
+ONEWINDOW_LICENCE_SEAL_KEY_DIR = Path(
+    env_str("ONEWINDOW_LICENCE_SEAL_KEY_DIR", str(DATA_DIR / "licences" / "seals"))
+)
+ONEWINDOW_LICENCE_CA_PASSPHRASE = env_str("ONEWINDOW_LICENCE_CA_PASSPHRASE") or (
+    "" if PRODUCTION else _derived_key("licence-ca-passphrase")
+)
+ONEWINDOW_LICENCE_SEAL_PASSPHRASE = env_str("ONEWINDOW_LICENCE_SEAL_PASSPHRASE") or (
+    "" if PRODUCTION else _derived_key("licence-seal-passphrase")
+)
+# Public verification (page and API) per client address and minute.
+ONEWINDOW_LICENCE_VERIFY_PER_MINUTE = env_int("ONEWINDOW_LICENCE_VERIFY_PER_MINUTE", 30)
+# --- end of e-licences and e-seals ----------------------------------------------------------
 
 LOGGING = {
     "version": 1,

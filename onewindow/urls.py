@@ -16,6 +16,7 @@ from onewindow.identity import oidc
 from onewindow.identity.access import public
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.api_auth import bearer
+from onewindow.licences.api import router as licences_router
 
 # Every operation requires a bearer token unless it says auth=None. ninja applies api.auth when
 # api.urls binds the routers (in urlpatterns below), so it must be set before that line runs.
@@ -25,6 +26,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", identity_router)
 api.add_router("/", files_router)
 api.add_router("/", cases_router)
+api.add_router("/", licences_router)
 
 admin.site.site_header = _("一网通办 管理后台")
 admin.site.site_title = _("一网通办 管理后台")
@@ -40,6 +42,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz", public(healthz), name="healthz"),
     path("workbench/", include("onewindow.workbench.urls")),
+    path("licences/", include("onewindow.licences.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

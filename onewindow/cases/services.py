@@ -205,7 +205,19 @@ def _resolve_materials(
             errors[key] = [_("材料要求不属于该事项")]
             continue
         if entry.get("licence_id"):
-            errors[key] = [_("电子证照库尚未启用，请上传材料文件")]
+            # 免提交: a valid licence of the right type held by the applicant, from the licence
+            # library, stands in for the upload; the library records the use.
+            from onewindow.licences import services as licence_services
+
+            try:
+                stored = licence_services.material_from_licence(
+                    str(entry.get("licence_id")), requirement=requirement, actor=actor
+                )
+            except ValidationError as exc:
+                errors[key] = exc.messages
+                continue
+            seen.add(requirement.pk)
+            chosen.append((requirement, stored))
             continue
         try:
             stored = StoredFile.objects.get(pk=int(entry.get("file_id")))  # type: ignore[arg-type]
