@@ -62,7 +62,7 @@ def main() -> int:
     fresh = extract()
     committed = polib.pofile(str(PO))
     have = {(e.msgctxt, e.msgid): e for e in committed if not e.obsolete}
-    want = {(e.msgctxt, e.msgid) for e in fresh}
+    want = {(e.msgctxt, e.msgid) for e in fresh if not e.obsolete}
     problems = []
     for key in sorted(want, key=str):
         entry = have.get(key)
