@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.hotline",
     "onewindow.licences",
     "onewindow.workbench",
     "onewindow.portal",
@@ -308,6 +309,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The public address printed in notices' QR codes (the progress page).
 ONEWINDOW_PUBLIC_URL = env_str("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_API_MAX_PAGE_SIZE = 100
+
+# 12345 hotline: reply deadlines by kind of request, in working days from acceptance
+# (咨询 2, 求助 and 建议 10, 投诉 and 举报 15), and the extension rules.
+HOTLINE_DEADLINE_WORKDAYS = {
+    "consultation": env_int("ONEWINDOW_HOTLINE_DAYS_CONSULTATION", 2),
+    "help": env_int("ONEWINDOW_HOTLINE_DAYS_HELP", 10),
+    "suggestion": env_int("ONEWINDOW_HOTLINE_DAYS_SUGGESTION", 10),
+    "complaint": env_int("ONEWINDOW_HOTLINE_DAYS_COMPLAINT", 15),
+    "report": env_int("ONEWINDOW_HOTLINE_DAYS_REPORT", 15),
+}
+HOTLINE_MAX_EXTENSION_WORKDAYS = env_int("ONEWINDOW_HOTLINE_MAX_EXTENSION_WORKDAYS", 10)
+HOTLINE_MAX_EXTENSIONS = env_int("ONEWINDOW_HOTLINE_MAX_EXTENSIONS", 1)
+# Open311 GeoReport v2: the jurisdiction_id this endpoint answers for ("" accepts any).
+HOTLINE_OPEN311_JURISDICTION = env_str("ONEWINDOW_OPEN311_JURISDICTION", "")
 
 # --- E-licences and e-seals (onewindow.licences, docs/licences.md) ---------------------------
 # The platform CA's private key and the departments' seal keys are encrypted PEM files, never

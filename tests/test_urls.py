@@ -29,6 +29,7 @@ EXAMPLES = {
     "uidb64": "x",
     "token": "x",
     "provider": "x",
+    "fmt": "json",
 }
 
 
