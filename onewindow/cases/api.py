@@ -221,7 +221,8 @@ def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
             {"requirement_id": c["requirement_id"], "reason": c["reason"]} for c in case.corrections
         ],
         "query_code": case.query_code,
-        "allowed_actions": engine.allowed_actions(case.status),
+        # What the caller may do now: the state table narrowed to the caller's rights.
+        "allowed_actions": services.actions_for(api_user(request), case, tasks),
         "acceptance_overdue": queries.acceptance_overdue(case),
     }
 

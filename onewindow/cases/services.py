@@ -823,6 +823,44 @@ def terminate(case: Case, *, actor: User, reasons: Iterable[str], note: str = ""
     return case
 
 
+# --- who may do what now ---------------------------------------------------------------------
+
+
+def actions_for(actor: User, case: Case, tasks: Iterable[Task] | None = None) -> list[str]:
+    """The actions ``actor`` may take on ``case`` now, in the state table's order: the state
+    table narrowed by the same rights each action checks when it runs (which it still does).
+
+    ``tasks``: the case's tasks when the caller has them already.
+    """
+    by_state = engine.allowed_actions(case.status)
+    if not by_state or not actor.is_authenticated or not actor.is_active:
+        return []
+    if tasks is None:
+        tasks = case.tasks.all()
+    tasks = list(tasks)
+    open_tasks = any(t.status not in {TaskStatus.COMPLETED, TaskStatus.CANCELLED} for t in tasks)
+    accepts = _may_accept(actor, case)
+    decides = _may_decide(actor, case)
+    applicant_side = actor.kind != User.Kind.STAFF
+    rights = {
+        "accept": accepts,
+        "reject": accepts,
+        "request_corrections": accepts,
+        "deliver": accepts,
+        "complete_task": any(
+            t.status == TaskStatus.ACTIVE and _holds(actor, t.role, t.department_id) for t in tasks
+        ),
+        "grant": decides and not open_tasks,
+        "deny": decides and not open_tasks,
+        "suspend": decides,
+        "resume": decides,
+        "terminate": decides,
+        "resubmit": applicant_side and _may_act_for_applicant(actor, case, "resubmit"),
+        "withdraw": applicant_side and _may_act_for_applicant(actor, case, "file"),
+    }
+    return [action for action in by_state if rights.get(action, False)]
+
+
 # --- dispatch (the API's single actions endpoint) --------------------------------------------
 
 

@@ -488,3 +488,71 @@ def test_a_decision_is_announced_after_commit_and_a_failing_listener_changes_not
     assert "listener down" in caplog.text
     case.refresh_from_db()
     assert case.status == Status.GRANTED
+
+
+def _payload(action: str, case) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    requirement = case.item_version.materials.get(name="申请书")
+    return {
+        "reject": {"reasons": ["不属于本机关职权范围"]},
+        "request_corrections": {
+            "corrections": [{"requirement_id": requirement.pk, "reason": "复印件不清晰"}]
+        },
+        "deny": {"reasons": ["不符合法定条件"]},
+        "suspend": {"suspension": {"kind": "hearing", "max_workdays": 10}},
+        "deliver": {"delivery": {"method": "pickup"}},
+        "terminate": {"reasons": ["申请人死亡"]},
+    }.get(action, {})
+
+
+def test_actions_for_lists_exactly_what_each_person_may_do(submitted, people):
+    """Every listed action passes the action's own rights check, every unlisted one that the
+    state allows is refused for lack of rights: the list and the engine never disagree."""
+    from django.db import transaction
+
+    def check(case: Any) -> None:
+        tasks = list(case.tasks.all())
+        for name, person in people.items():
+            listed = services.actions_for(person, case, tasks)
+            for action in engine.allowed_actions(case.status):
+                if action == "submit":
+                    continue
+                payload = dict(_payload(action, case))
+                if action == "complete_task":
+                    mine = [t for t in tasks if t.status == "active"]
+                    payload.update(task_id=mine[0].pk if mine else 0, opinion="agree")
+                    if action in listed:
+                        own = [t for t in mine if person.holds(t.role, t.department_id)]
+                        payload["task_id"] = own[0].pk
+                if action == "resubmit":
+                    payload["materials"] = []
+                with transaction.atomic():
+                    sid = transaction.savepoint()
+                    try:
+                        services.perform(case, action, actor=person, payload=payload)
+                    except PermissionDenied:
+                        assert action not in listed, f"{name} is offered {action} but refused"
+                    except (engine.InvalidTransition, ValidationError):
+                        pass  # the right was there; the payload or the moment was not
+                    else:
+                        assert action in listed, f"{name} may {action} but is not offered it"
+                    transaction.savepoint_rollback(sid)
+                case.refresh_from_db()
+
+    case = submitted
+    check(case)
+    case = services.request_corrections(
+        case,
+        actor=people["clerk"],
+        corrections=_payload("request_corrections", case)["corrections"],
+    )
+    check(case)
+    from .conftest import upload
+
+    requirement = case.item_version.materials.get(name="申请书")
+    fixed = [{"requirement_id": requirement.pk, "file_id": upload(people["citizen"]).pk}]
+    case = services.resubmit(case, actor=people["citizen"], materials=fixed)
+    case = services.accept(case, actor=people["clerk"])
+    check(case)
+    assert services.actions_for(people["other"], case) == []
+    assert "complete_task" in services.actions_for(people["handler"], case)
+    assert "grant" not in services.actions_for(people["approver"], case)  # tasks still open
