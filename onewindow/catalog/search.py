@@ -286,6 +286,15 @@ class SearchPage:
     total: int
 
 
+def _rounded(expression: str) -> str:
+    """``expression`` rounded to 9 decimals: scores that are equal but for the order their
+    floating-point terms were added in must tie, so the item id decides between them the same
+    way after a rebuild as before it."""
+    if connection.vendor == "postgresql":
+        return f"ROUND(CAST({expression} AS NUMERIC), 9)"
+    return f"ROUND({expression}, 9)"
+
+
 def search(
     query: str,
     candidates: QuerySet[Any, Any] | None = None,
@@ -342,7 +351,8 @@ def search(
     # One pass: the window count gives the number of matching items next to the page.
     ranked_sql = (
         "SELECT p.implementation_id, "  # noqa: S608
-        f"SUM((CASE p.term {case} ELSE 0 END) * p.score) AS rank, COUNT(*) OVER () AS total "
+        f"{_rounded(f'SUM((CASE p.term {case} ELSE 0 END) * p.score)')} AS rank, "
+        "COUNT(*) OVER () AS total "
         f"FROM {source} WHERE {where} GROUP BY p.implementation_id "
         "ORDER BY rank DESC, p.implementation_id LIMIT %s OFFSET %s"
     )
