@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.evaluation",
     "onewindow.hotline",
     "onewindow.licences",
     "onewindow.workbench",
@@ -240,6 +241,11 @@ ONEWINDOW_SCHEDULE: dict[str, dict[str, object]] = {
     "search-stats": {
         "task": "onewindow.catalog.tasks.refresh_search_stats",
         "every_seconds": 3600,
+    },
+    # Default ratings 7 days after completion; rectifications past their deadline.
+    "evaluation-sweep": {
+        "task": "onewindow.evaluation.tasks.sweep_evaluations",
+        "every_seconds": 900,
     },
     "licence-sweep": {"task": "onewindow.licences.tasks.sweep_licences", "every_seconds": 3600},
 }

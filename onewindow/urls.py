@@ -12,6 +12,7 @@ from onewindow.cases.files_api import router as files_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import api, calendar_router
 from onewindow.core.views import healthz
+from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hotline.api import router as hotline_router
 from onewindow.identity import oidc
 from onewindow.identity.access import public
@@ -29,6 +30,7 @@ api.add_router("/", files_router)
 api.add_router("/", cases_router)
 api.add_router("/", licences_router)
 api.add_router("/", hotline_router)
+api.add_router("/", evaluation_router)
 
 admin.site.site_header = _("一网通办 管理后台")
 admin.site.site_title = _("一网通办 管理后台")
@@ -45,6 +47,7 @@ urlpatterns = [
     path("healthz", public(healthz), name="healthz"),
     path("workbench/", include("onewindow.workbench.urls")),
     path("licences/", include("onewindow.licences.urls")),
+    path("evaluation/", include("onewindow.evaluation.urls")),
     path("open311/v2/", include("onewindow.hotline.open311_urls")),
     path("hotline/", include("onewindow.hotline.urls")),
     path("", include("onewindow.portal.urls")),
