@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.supervision",
     "onewindow.evaluation",
     "onewindow.hotline",
     "onewindow.licences",
@@ -242,6 +243,11 @@ ONEWINDOW_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "onewindow.catalog.tasks.refresh_search_stats",
         "every_seconds": 3600,
     },
+    # E-supervision: alerts, rules, rollups, notice escalation (docs/supervision.md).
+    "supervision-sweep": {
+        "task": "onewindow.supervision.tasks.sweep",
+        "every_seconds": env_int("ONEWINDOW_SUPERVISION_SWEEP_SECONDS", 300),
+    },
     # Default ratings 7 days after completion; rectifications past their deadline.
     "evaluation-sweep": {
         "task": "onewindow.evaluation.tasks.sweep_evaluations",
@@ -315,6 +321,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The public address printed in notices' QR codes (the progress page).
 ONEWINDOW_PUBLIC_URL = env_str("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 ONEWINDOW_API_MAX_PAGE_SIZE = 100
+
+# E-supervision (电子监察): yellow when the working days left are at most this share of the
+# limit (and at least this many); per-item overrides are AlertThreshold rows (admin).
+ONEWINDOW_SUPERVISION_YELLOW_PERCENT = env_int("ONEWINDOW_SUPERVISION_YELLOW_PERCENT", 20)
+ONEWINDOW_SUPERVISION_YELLOW_MIN_WORKDAYS = env_int("ONEWINDOW_SUPERVISION_YELLOW_MIN_WORKDAYS", 1)
+# An unanswered supervision notice earns a yellow card past its deadline, a red one this many
+# working days later.
+ONEWINDOW_SUPERVISION_RED_CARD_WORKDAYS = env_int("ONEWINDOW_SUPERVISION_RED_CARD_WORKDAYS", 3)
+# How long the sweep waits for a case event whose id it skipped (an uncommitted transaction).
+ONEWINDOW_SUPERVISION_PENDING_EVENT_SECONDS = env_int(
+    "ONEWINDOW_SUPERVISION_PENDING_EVENT_SECONDS", 3600
+)
 
 # 12345 hotline: reply deadlines by kind of request, in working days from acceptance
 # (咨询 2, 求助 and 建议 10, 投诉 and 举报 15), and the extension rules.

@@ -19,6 +19,7 @@ from onewindow.identity.access import public
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.api_auth import bearer
 from onewindow.licences.api import router as licences_router
+from onewindow.supervision.api import router as supervision_router
 
 # Every operation requires a bearer token unless it says auth=None. ninja applies api.auth when
 # api.urls binds the routers (in urlpatterns below), so it must be set before that line runs.
@@ -28,6 +29,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", identity_router)
 api.add_router("/", files_router)
 api.add_router("/", cases_router)
+api.add_router("/", supervision_router)
 api.add_router("/", licences_router)
 api.add_router("/", hotline_router)
 api.add_router("/", evaluation_router)
@@ -48,6 +50,8 @@ urlpatterns = [
     path("workbench/", include("onewindow.workbench.urls")),
     path("licences/", include("onewindow.licences.urls")),
     path("evaluation/", include("onewindow.evaluation.urls")),
+    path("supervision/", include("onewindow.supervision.urls")),
+    path("statistics/", include("onewindow.supervision.public_urls")),
     path("open311/v2/", include("onewindow.hotline.open311_urls")),
     path("hotline/", include("onewindow.hotline.urls")),
     path("", include("onewindow.portal.urls")),
