@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status as Reply
@@ -18,6 +19,7 @@ from onewindow.core.api import ErrorOut, PageQuery, PageSizeQuery, page_window
 from onewindow.core.errors import ApiError, NotFound
 from onewindow.core.masking import mask_id_number, mask_name, mask_phone
 from onewindow.identity.api_auth import api_user
+from onewindow.licences import queries as licence_queries
 
 from . import engine, queries, services
 from .models import Case, Document, Status
@@ -111,6 +113,10 @@ class CorrectionOut(Schema):
 
 class LicenceRef(Schema):
     licence_id: str
+    name: str = ""
+    status: str = ""
+    issued_at: dt.date | None = None
+    expires_at: dt.date | None = None
 
 
 class CaseOut(Schema):
@@ -171,6 +177,22 @@ def _applicant(case: Case) -> dict[str, str]:
     }
 
 
+def _licences(case: Case) -> list[dict[str, Any]]:
+    """The e-licences the case produced, every version, oldest first (API.md: ``licence_id``;
+    the other fields as in ``GET /api/v1/licences``)."""
+    today = timezone.localdate()
+    return [
+        {
+            "licence_id": licence.identifier,
+            "name": licence.licence_type.name,
+            "status": licence.current_status(today),
+            "issued_at": licence.issued_on,
+            "expires_at": licence.expires_on,
+        }
+        for licence in licence_queries.licences_of_case(case.case_no)
+    ]
+
+
 def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     case = Case.objects.select_related("implementation", "item_version").get(pk=case.pk)
     tasks = case.tasks.select_related("department", "assignee")
@@ -216,7 +238,7 @@ def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
             }
             for d in case.documents.all()
         ],
-        "licences": [],
+        "licences": _licences(case),
         "corrections": [
             {"requirement_id": c["requirement_id"], "reason": c["reason"]} for c in case.corrections
         ],

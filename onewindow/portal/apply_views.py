@@ -1,5 +1,6 @@
-"""Online application (网上申请): the form drawn from the item's JSON Schema, material uploads,
-drafts, the summary before submission and the receipt after it.
+"""Online application (网上申请): the form drawn from the item's JSON Schema, material uploads
+or the applicant's e-licences in their place (免提交), drafts, the summary before submission and
+the receipt after it.
 
 Views authorise, parse, call one service (``portal.services`` or ``cases.files``) and render or
 redirect; whether a form or a material is right is decided by the case engine.
@@ -8,7 +9,7 @@ redirect; whether a form or a material is right is decided by the case engine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,17 +34,34 @@ from . import queries, schema_form, services
 from .models import ApplicationDraft
 from .templatetags.portal_tags import REUSED_SOURCES
 
+if TYPE_CHECKING:
+    from onewindow.licences.models import Licence
+
 MAX_CODE_LENGTH = 40
+MAX_LICENCE_ID_LENGTH = 100
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.ofd,.docx,.xlsx"
 
 
 @dataclass
 class MaterialSlot:
-    """One material requirement on the form: what to upload, what is on file, what is wrong."""
+    """One material requirement on the form: what to upload, what is on file, what is wrong,
+    and the applicant's e-licences that may stand in for it (免提交) with the one chosen."""
 
     requirement: MaterialRequirement
     file: StoredFile | None = None
     errors: list[str] = field(default_factory=list)
+    licences: list[Licence] = field(default_factory=list)
+    licence_id: str = ""
+    licence: Licence | None = None
+
+    @property
+    def offers_licences(self) -> bool:
+        return bool(self.licences)
+
+    @property
+    def anchor_id(self) -> str:
+        """Where the error summary points: the choice when there is one, else the file input."""
+        return f"{self.input_id}-choice" if self.licences else self.input_id
 
     @property
     def reused(self) -> bool:
@@ -122,12 +140,72 @@ def _known_values(user: User, principal: User) -> dict[str, str]:
 
 
 def _slots(
-    version: ItemVersion, files: dict[int, StoredFile], errors: dict[int, list[str]]
+    version: ItemVersion,
+    files: dict[int, StoredFile],
+    errors: dict[int, list[str]],
+    *,
+    offers: dict[int, list[Licence]] | None = None,
+    chosen: dict[int, str] | None = None,
+    chosen_licences: dict[int, Licence] | None = None,
 ) -> list[MaterialSlot]:
+    offers, chosen, chosen_licences = offers or {}, chosen or {}, chosen_licences or {}
     return [
-        MaterialSlot(requirement, files.get(requirement.pk), errors.get(requirement.pk, []))
+        MaterialSlot(
+            requirement,
+            None if requirement.pk in chosen else files.get(requirement.pk),
+            errors.get(requirement.pk, []),
+            licences=offers.get(requirement.pk, []),
+            licence_id=chosen.get(requirement.pk, ""),
+            licence=chosen_licences.get(requirement.pk),
+        )
         for requirement in version.materials.all()
     ]
+
+
+def _offers(user: User, version: ItemVersion, principal: User) -> dict[int, list[Licence]]:
+    """The e-licences offered for each material of the version (only those with any)."""
+    offers: dict[int, list[Licence]] = {}
+    for requirement in version.materials.all():
+        licences = services.offered_licences(user, requirement, principal)
+        if licences:
+            offers[requirement.pk] = licences
+    return offers
+
+
+def _posted_licences(request: HttpRequest, version: ItemVersion) -> dict[int, str]:
+    """The e-licence chosen for each material (``licence_<id>``; empty: upload instead)."""
+    chosen: dict[int, str] = {}
+    for requirement_id in version.materials.values_list("pk", flat=True):
+        raw = request.POST.get(f"licence_{requirement_id}", "").strip().upper()
+        if raw and len(raw) <= MAX_LICENCE_ID_LENGTH:
+            chosen[requirement_id] = raw
+        elif raw:
+            chosen[requirement_id] = "-"  # never offered: refused below
+    return chosen
+
+
+def _not_offered(chosen: dict[int, str], offers: dict[int, list[Licence]]) -> list[int]:
+    """The materials whose chosen licence is not (or no longer) on offer: another holder's,
+    or revoked, expired or superseded since it was chosen."""
+    return [
+        requirement_id
+        for requirement_id, identifier in chosen.items()
+        if identifier not in {lic.identifier for lic in offers.get(requirement_id, [])}
+    ]
+
+
+def _stale_choices(
+    chosen: dict[int, str], offers: dict[int, list[Licence]]
+) -> dict[int, list[str]]:
+    message = _("此前选择的电子证照已不能使用，请重新选择或改为上传文件")
+    return {requirement_id: [message] for requirement_id in _not_offered(chosen, offers)}
+
+
+def _refused_choices(
+    chosen: dict[int, str], offers: dict[int, list[Licence]]
+) -> dict[int, list[str]]:
+    message = _("所选电子证照不能用于该材料，请重新选择或改为上传文件")
+    return {requirement_id: [message] for requirement_id in _not_offered(chosen, offers)}
 
 
 def _posted_file_refs(request: HttpRequest, version: ItemVersion) -> dict[int, int]:
@@ -154,15 +232,19 @@ def _render_form(
     principal: User,
     values: dict[str, Any],
     files: dict[int, StoredFile],
+    chosen: dict[int, str] | None = None,
+    offers: dict[int, list[Licence]] | None = None,
     field_errors: dict[str, list[str]] | None = None,
     material_errors: dict[int, list[str]] | None = None,
     general_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     fields = schema_form.build_fields(version.form_schema or {}, values, field_errors)
-    slots = _slots(version, files, material_errors or {})
+    if offers is None:
+        offers = _offers(_user(request), version, principal)
+    slots = _slots(version, files, material_errors or {}, offers=offers, chosen=chosen)
     summary = [(f"#{f.id}", f.label, error) for f in fields for error in f.errors]
-    summary += [(f"#{s.input_id}", s.requirement.name, error) for s in slots for error in s.errors]
+    summary += [(f"#{s.anchor_id}", s.requirement.name, error) for s in slots for error in s.errors]
     context: dict[str, Any] = {
         "implementation": implementation,
         "version": version,
@@ -224,6 +306,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         values = dict(draft.form) if draft else schema_form.prefill(version.form_schema, known)
         refs = draft.file_ids() if draft else {}
         files = queries.own_files(user, refs.values())
+        offers = _offers(user, version, principal)
+        if draft is not None:
+            chosen = draft.licence_ids()
+            stale = _stale_choices(chosen, offers)
+        else:  # a new application starts from the licences on offer (免提交)
+            chosen = {rid: licences[0].identifier for rid, licences in offers.items()}
+            stale = {}
         return _render_form(
             request,
             implementation=implementation,
@@ -233,6 +322,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             principal=principal,
             values=values,
             files={r: files[f] for r, f in refs.items() if f in files},
+            chosen=chosen,
+            offers=offers,
+            material_errors=stale,
         )
 
     # POST: save the draft or go on to the summary.
@@ -244,18 +336,22 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         general.append(_("请选择您有权代为办理的申请主体"))
     schema = version.form_schema or {}
     values = schema_form.parse(schema, request.POST)
-    refs = _posted_file_refs(request, version)
+    chosen = _posted_licences(request, version)
+    offers = _offers(user, version, principal)
+    refs = {r: f for r, f in _posted_file_refs(request, version).items() if r not in chosen}
     owned = queries.own_files(user, refs.values())
     files = {r: owned[f] for r, f in refs.items() if f in owned}
     slots = {slot.requirement.pk: slot for slot in _slots(version, {}, {})}
     uploads = {
         requirement_id: upload
         for requirement_id, slot in slots.items()
-        if slot.uploadable and (upload := request.FILES.get(f"file_{requirement_id}")) is not None
+        if slot.uploadable
+        and requirement_id not in chosen
+        and (upload := request.FILES.get(f"file_{requirement_id}")) is not None
     }
     proceed = request.POST.get("action") == "continue"
     field_errors: dict[str, list[str]] = {}
-    material_errors: dict[int, list[str]] = {}
+    material_errors: dict[int, list[str]] = _refused_choices(chosen, offers)
     if proceed:
         try:
             case_services.validate_form(version, values)
@@ -263,9 +359,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             field_errors, more = schema_form.field_errors(exc.message_dict)
             general.extend(more)
         for requirement_id, slot in slots.items():
-            if slot.required and requirement_id not in files and requirement_id not in uploads:
+            given = requirement_id in files or requirement_id in uploads or requirement_id in chosen
+            if slot.required and not given:
                 material_errors[requirement_id] = [
-                    _("请上传%(name)s") % {"name": slot.requirement.name}
+                    _("请选择电子证照或上传%(name)s") % {"name": slot.requirement.name}
+                    if requirement_id in offers
+                    else _("请上传%(name)s") % {"name": slot.requirement.name}
                 ]
     render_args: dict[str, Any] = {
         "implementation": implementation,
@@ -273,6 +372,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "draft": draft,
         "principals": principals,
         "principal": principal,
+        "chosen": chosen,
+        "offers": offers,
     }
     if general or field_errors or material_errors:
         # Nothing is kept: a file chosen in this post must be chosen again (the page says so).
@@ -308,11 +409,21 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             files={r: f.pk for r, f in files.items()},
             principal=principal,
             draft=draft,
+            licences=chosen,
         )
-    except (ValidationError, PermissionDenied) as exc:
-        errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    except PermissionDenied as exc:
         return _render_form(
-            request, **render_args, values=values, files=files, general_errors=errors
+            request, **render_args, values=values, files=files, general_errors=[str(exc)]
+        )
+    except ValidationError as exc:
+        by_material, rest = schema_form.material_errors(_message_dict(exc))
+        return _render_form(
+            request,
+            **render_args,
+            values=values,
+            files=files,
+            material_errors=by_material,
+            general_errors=[str(m) for messages in rest.values() for m in messages],
         )
     if proceed:
         return redirect("portal:draft_confirm", draft_id=draft.pk)
@@ -320,6 +431,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponseRedirect(
         reverse("portal:apply", args=[implementation.implementation_code]) + f"?draft={draft.pk}"
     )
+
+
+def _message_dict(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
 
 
 @authenticated
@@ -362,7 +477,9 @@ def _apply_url(draft: ApplicationDraft) -> str:
     )
 
 
-def _summary_problems(draft: ApplicationDraft, version: ItemVersion) -> list[str]:
+def _summary_problems(
+    draft: ApplicationDraft, version: ItemVersion, offers: dict[int, list[Licence]]
+) -> list[str]:
     """What would stop the engine from accepting the draft as it is."""
     problems: list[str] = []
     try:
@@ -370,8 +487,16 @@ def _summary_problems(draft: ApplicationDraft, version: ItemVersion) -> list[str
     except ValidationError as exc:
         problems.extend(exc.messages)
     refs = draft.file_ids()
+    chosen = draft.licence_ids()
+    stale = _stale_choices(chosen, offers)
     for slot in _slots(version, {}, {}):
-        if slot.required and slot.requirement.pk not in refs:
+        requirement_id = slot.requirement.pk
+        if requirement_id in stale:
+            problems.append(
+                _("“%(name)s”：此前选择的电子证照已不能使用，请重新选择或改为上传文件")
+                % {"name": slot.requirement.name}
+            )
+        elif slot.required and requirement_id not in refs and requirement_id not in chosen:
             problems.append(_("缺少必要材料：%(name)s") % {"name": slot.requirement.name})
     return problems
 
@@ -387,7 +512,8 @@ def confirm(request: HttpRequest, draft_id: int) -> HttpResponse:
     if version is None or version.pk != draft.item_version_id:
         messages.warning(request, _("办事指南已更新，请核对申请表和材料后重新确认"))
         return redirect(_apply_url(draft))
-    problems = _summary_problems(draft, version)
+    principal = draft.principal or user
+    problems = _summary_problems(draft, version, _offers(user, version, principal))
     if problems:
         for problem in problems:
             messages.error(request, problem)
@@ -399,9 +525,15 @@ def confirm(request: HttpRequest, draft_id: int) -> HttpResponse:
         "draft": draft,
         "implementation": draft.implementation,
         "version": version,
-        "principal": draft.principal or user,
+        "principal": principal,
         "fields": schema_form.build_fields(version.form_schema or {}, draft.form),
-        "slots": _slots(version, files, {}),
+        "slots": _slots(
+            version,
+            files,
+            {},
+            chosen=draft.licence_ids(),
+            chosen_licences=services.chosen_licences(draft),
+        ),
     }
     return render(request, "portal/apply_confirm.html", context)
 
@@ -415,12 +547,52 @@ def submit(request: HttpRequest, draft_id: int) -> HttpResponse:
     try:
         case = services.submit_draft(draft, actor=user)
     except ValidationError as exc:
+        if queries.draft_of(user, draft.pk) is None:  # filed by another click meanwhile
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("portal:case_list")
+        by_material, rest = schema_form.material_errors(_message_dict(exc))
+        if by_material:  # e.g. a licence revoked since: say so next to the material
+            return _refused_draft(request, draft, by_material, rest)
         for message in exc.messages:
             messages.error(request, message)
-        if queries.draft_of(user, draft.pk) is None:  # filed by another click meanwhile
-            return redirect("portal:case_list")
         return redirect(_apply_url(draft))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("无权执行该操作"))
         return redirect(_apply_url(draft))
     return redirect("portal:case_receipt", case_no=case.case_no)
+
+
+def _refused_draft(
+    request: HttpRequest,
+    draft: ApplicationDraft,
+    material_errors: dict[int, list[str]],
+    other_errors: dict[str, list[str]],
+) -> HttpResponse:
+    """The form again, with the engine's refusals next to the materials it named."""
+    user = _user(request)
+    implementation = draft.implementation
+    version = implementation.current_version
+    if version is None:
+        raise Http404("unpublished item")
+    principals = _principals(user)
+    by_id = {p.user.pk: p.user for p in principals}
+    principal = by_id.get(draft.principal_id or user.pk, user)
+    refs = draft.file_ids()
+    owned = queries.own_files(user, refs.values())
+    field_errors, general = schema_form.field_errors(other_errors)
+    return _render_form(
+        request,
+        implementation=implementation,
+        version=version,
+        draft=draft,
+        principals=principals,
+        principal=principal,
+        values=dict(draft.form),
+        files={r: owned[f] for r, f in refs.items() if f in owned},
+        chosen=draft.licence_ids(),
+        field_errors=field_errors,
+        material_errors=material_errors,
+        general_errors=general,
+        status=400,
+    )

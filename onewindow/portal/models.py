@@ -17,8 +17,9 @@ from onewindow.core.fields import EncryptedCharField
 class ApplicationDraft(models.Model):
     """An online application not yet submitted (草稿): the form as typed and the files uploaded.
 
-    ``files`` maps a material requirement's id (as text) to the id of an uploaded ``StoredFile``;
-    the case engine checks both again when the draft is submitted.
+    ``files`` maps a material requirement's id (as text) to the id of an uploaded ``StoredFile``,
+    ``licences`` to the identifier of an e-licence offered instead of an upload (免提交); the case
+    engine checks them again when the draft is submitted.
     """
 
     user = models.ForeignKey(
@@ -44,6 +45,12 @@ class ApplicationDraft(models.Model):
     )
     form = models.JSONField(_("申请表"), default=dict, blank=True)
     files = models.JSONField(_("已上传材料"), default=dict, blank=True)
+    licences = models.JSONField(
+        _("选用的电子证照"),
+        default=dict,
+        blank=True,
+        help_text=_("免提交：材料要求的编号对应所选电子证照的标识"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("保存时间"), auto_now=True)
 
@@ -63,6 +70,19 @@ class ApplicationDraft(models.Model):
         for key, value in raw.items():
             try:
                 result[int(key)] = int(value)
+            except (TypeError, ValueError):
+                continue
+        return result
+
+    def licence_ids(self) -> dict[int, str]:
+        """The e-licences chosen instead of uploads, by requirement id (免提交)."""
+        result: dict[int, str] = {}
+        raw: Any = self.licences if isinstance(self.licences, dict) else {}
+        for key, value in raw.items():
+            if not isinstance(value, str) or not value:
+                continue
+            try:
+                result[int(key)] = value
             except (TypeError, ValueError):
                 continue
         return result

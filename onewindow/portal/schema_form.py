@@ -227,3 +227,18 @@ def field_errors(errors: Mapping[str, list[str]]) -> tuple[dict[str, list[str]],
         else:
             general.extend(str(m) for m in messages)
     return by_field, general
+
+
+def material_errors(
+    errors: Mapping[str, list[str]],
+) -> tuple[dict[int, list[str]], dict[str, list[str]]]:
+    """Split errors into those of one material (``materials.<requirement id>``) and the rest."""
+    by_material: dict[int, list[str]] = {}
+    rest: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        prefix, _dot, key = name.partition(".")
+        if prefix == "materials" and key.isdigit():
+            by_material.setdefault(int(key), []).extend(str(m) for m in messages)
+        else:
+            rest.setdefault(name, []).extend(str(m) for m in messages)
+    return by_material, rest

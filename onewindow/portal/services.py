@@ -1,4 +1,5 @@
-"""Writes of the online hall's own records: drafts, the delivery choice, read marks.
+"""Writes of the online hall's own records: drafts, the delivery choice, read marks; and the
+few reads other pages need from them (the e-licences a draft may use, the delivery choice).
 
 Cases are written only by the case engine (``cases.services``); these services keep what the
 applicant prepares or chooses around a case. Each is one transaction with a keyword-only actor.
@@ -7,8 +8,10 @@ applicant prepares or chooses around a case. Each is one transaction with a keyw
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,14 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case, Message, Status
-from onewindow.catalog.models import ItemImplementation, ItemVersion
+from onewindow.catalog.models import ItemImplementation, ItemVersion, MaterialRequirement
 from onewindow.core import audit
+from onewindow.core.masking import mask_name, mask_phone
 from onewindow.identity import queries as identity_queries
 from onewindow.identity import validators
 from onewindow.identity.models import User
+from onewindow.licences import queries as licence_queries
 
 from . import queries
 from .models import ApplicationDraft, DeliveryChoice
+
+if TYPE_CHECKING:
+    from onewindow.licences.models import Licence
 
 # Drafts one account may keep at a time, and the size of one draft's form (JSON).
 MAX_DRAFTS = 50
@@ -73,6 +81,30 @@ def applicant_for(actor: User, principal: User | None) -> dict[str, Any] | None:
     return data
 
 
+def offered_licences(
+    actor: User, requirement: MaterialRequirement, principal: User | None = None
+) -> list[Licence]:
+    """The valid e-licences the application may use instead of ``requirement``'s upload
+    (免提交): those of the applicant (``principal``, else the actor) of a type that stands in
+    for the material. The engine checks the choice again when the case is filed."""
+    holder_id = (principal or actor).pk
+    return [
+        licence
+        for licence in licence_queries.reusable_licences(actor, requirement)
+        if licence.holder_id == holder_id
+    ]
+
+
+def chosen_licences(draft: ApplicationDraft) -> dict[int, Licence]:
+    """The licences a draft names, by requirement id (whatever their status now)."""
+    result: dict[int, Licence] = {}
+    for requirement_id, identifier in draft.licence_ids().items():
+        licence = licence_queries.by_identifier(identifier)
+        if licence is not None:
+            result[requirement_id] = licence
+    return result
+
+
 def _check_principal(actor: User, principal: User | None) -> None:
     if principal is None or principal.pk == actor.pk:
         return
@@ -89,11 +121,14 @@ def save_draft(
     files: Mapping[int, int],
     principal: User | None = None,
     draft: ApplicationDraft | None = None,
+    licences: Mapping[int, str] | None = None,
 ) -> ApplicationDraft:
     """Keep an application in progress under the item's current version.
 
-    Files must be the actor's own uploads for a material of that version; anything else is an
-    error and nothing is saved.
+    Files must be the actor's own uploads for a material of that version; ``licences`` (by
+    requirement id) must be among the e-licences offered for that material
+    (``offered_licences``), and replace any file given for it. Anything else is an error and
+    nothing is saved.
     """
     version = implementation.current_version
     if not may_apply_online(version):
@@ -111,7 +146,7 @@ def save_draft(
     form_data = dict(form)
     if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
         raise ValidationError({"form": _("申请表内容过长")})
-    requirements = set(version.materials.values_list("pk", flat=True))
+    requirements = {m.pk: m for m in version.materials.all()}
     owned = queries.own_files(actor, files.values())
     errors: dict[str, list[str]] = {}
     for requirement_id, file_id in files.items():
@@ -119,6 +154,22 @@ def save_draft(
             errors[f"materials.{requirement_id}"] = [_("材料要求不属于该事项")]
         elif file_id not in owned:
             errors[f"materials.{requirement_id}"] = [_("只能使用本人上传的文件")]
+    chosen: dict[int, str] = {}
+    for requirement_id, identifier in (licences or {}).items():
+        requirement = requirements.get(requirement_id)
+        if requirement is None:
+            errors[f"materials.{requirement_id}"] = [_("材料要求不属于该事项")]
+            continue
+        wanted = (identifier or "").strip().upper()
+        if not wanted:
+            continue
+        offered = {lic.identifier for lic in offered_licences(actor, requirement, principal)}
+        if wanted not in offered:
+            errors[f"materials.{requirement_id}"] = [
+                _("所选电子证照不能用于该材料，请重新选择或改为上传文件")
+            ]
+            continue
+        chosen[requirement_id] = wanted
     if errors:
         raise ValidationError(errors)
     if draft is None:
@@ -126,14 +177,13 @@ def save_draft(
     draft.item_version = version
     draft.principal = principal if principal is not None and principal.pk != actor.pk else None
     draft.form = form_data
-    draft.files = {str(r): f for r, f in sorted(files.items())}
+    draft.files = {str(r): f for r, f in sorted(files.items()) if r not in chosen}
+    draft.licences = {str(r): ident for r, ident in sorted(chosen.items())}
     draft.save()
-    audit.record(
-        "portal.draft_save",
-        actor=actor,
-        obj=draft,
-        detail={"item_code": implementation.implementation_code},
-    )
+    detail: dict[str, Any] = {"item_code": implementation.implementation_code}
+    if chosen:
+        detail["licences"] = sorted(chosen.values())
+    audit.record("portal.draft_save", actor=actor, obj=draft, detail=detail)
     return draft
 
 
@@ -254,16 +304,81 @@ def submit_draft(draft: ApplicationDraft, *, actor: User) -> Case:
     implementation = locked.implementation
     if implementation.current_version_id != locked.item_version_id:
         raise ValidationError({"draft": _("办事指南已更新，请核对申请表和材料后重新确认")})
-    case = case_services.submit_case(
-        implementation,
-        form=locked.form,
-        materials=[
-            {"requirement_id": requirement_id, "file_id": file_id}
-            for requirement_id, file_id in locked.file_ids().items()
-        ],
-        channel=Channel.ONLINE,
-        actor=actor,
-        applicant=applicant_for(actor, locked.principal),
-    )
+    licences = locked.licence_ids()
+    materials: list[dict[str, Any]] = [
+        {"requirement_id": requirement_id, "file_id": file_id}
+        for requirement_id, file_id in locked.file_ids().items()
+        if requirement_id not in licences
+    ]
+    materials += [
+        {"requirement_id": requirement_id, "licence_id": identifier}
+        for requirement_id, identifier in licences.items()
+    ]
+    try:
+        case = case_services.submit_case(
+            implementation,
+            form=locked.form,
+            materials=materials,
+            channel=Channel.ONLINE,
+            actor=actor,
+            applicant=applicant_for(actor, locked.principal),
+        )
+    except ValidationError as exc:
+        raise _by_requirement(exc, materials) from exc
     locked.delete()
     return case
+
+
+_MATERIAL_INDEX = re.compile(r"^materials\.(\d+)$")
+
+
+def _by_requirement(exc: ValidationError, materials: list[dict[str, Any]]) -> ValidationError:
+    """The engine names a refused material by its position in the list it was given
+    (``materials.<index>``); the pages name it by its requirement (``materials.<id>``)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    errors: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        match = _MATERIAL_INDEX.match(key)
+        if match and int(match.group(1)) < len(materials):
+            key = f"materials.{materials[int(match.group(1))]['requirement_id']}"
+        errors.setdefault(key, []).extend(messages)
+    return ValidationError(errors)
+
+
+# --- the delivery choice, as staff see it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryChoiceView:
+    """The applicant's delivery choice with personal data masked (for the staff workbench)."""
+
+    method: str
+    method_label: str
+    recipient: str
+    phone: str
+    address: str
+    updated_at: Any
+
+
+def mask_address(address: str) -> str:
+    """Keep the first six characters (province, city, district as a rule) and hide the rest."""
+    text = " ".join((address or "").split())
+    if len(text) <= 6:
+        return "*" * len(text)
+    return text[:6] + "*" * min(len(text) - 6, 8)
+
+
+def delivery_choice_for(case: Case) -> DeliveryChoiceView | None:
+    """How the applicant asked to receive the result, masked; None when they have not said."""
+    choice = DeliveryChoice.objects.filter(case_id=case.pk).first()
+    if choice is None:
+        return None
+    return DeliveryChoiceView(
+        method=choice.method,
+        method_label=str(choice.get_method_display()),
+        recipient=mask_name(choice.recipient) if choice.recipient else "",
+        phone=mask_phone(choice.phone) if choice.phone else "",
+        address=mask_address(choice.address) if choice.address else "",
+        updated_at=choice.updated_at,
+    )

@@ -36,11 +36,14 @@ from onewindow.catalog.models import ItemVersion
 from onewindow.core import calendar, crypto
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Organization, User
+from onewindow.licences import queries as licence_queries
 
 from .models import FirstContact
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+    from onewindow.licences.models import Licence
 
 TaskStatus = Task.TaskStatus
 
@@ -400,6 +403,49 @@ def case_view(case: Case, *, today: dt.date | None = None) -> CaseView:
         events=list(case.events.select_related("actor").order_by("-at", "-id")),
         documents=list(case.documents.select_related("event").order_by("-created_at", "-id")),
     )
+
+
+@dataclass(frozen=True)
+class MaterialLicenceView:
+    """A material that is an e-licence from the library (免提交), as staff check it: the
+    licence's status today and whether its SM2 signature verifies over its data."""
+
+    licence: Licence
+    status: str
+    status_label: str
+    holder: str
+    issuer: str
+    sm2_ok: bool
+    may_open_record: bool
+
+    @property
+    def valid(self) -> bool:
+        return self.status == "valid" and self.sm2_ok
+
+
+def material_licences(
+    user: User, materials: Iterable[Any], *, today: dt.date | None = None
+) -> dict[int, MaterialLicenceView]:
+    """The materials of a case that reuse a licence, by material id, each checked now."""
+    from onewindow.licences.models import Licence
+
+    today = today or timezone.localdate()
+    result: dict[int, MaterialLicenceView] = {}
+    for material in materials:
+        licence = licence_queries.licence_for_material(material)
+        if licence is None:
+            continue
+        status = licence.current_status(today)
+        result[material.pk] = MaterialLicenceView(
+            licence=licence,
+            status=status,
+            status_label=str(Licence.Status(status).label),
+            holder=licence_queries.masked_holder(licence),
+            issuer=licence.department.name,
+            sm2_ok=licence_queries.sm2_ok(licence),
+            may_open_record=licence_queries.may_view_as_staff(user, licence),
+        )
+    return result
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ from onewindow.catalog import queries as catalog
 from onewindow.catalog.models import ItemImplementation, MaterialRequirement
 from onewindow.identity.access import require_roles
 from onewindow.identity.models import User
+from onewindow.licences import queries as licence_queries
+from onewindow.licences import services as licence_services
+from onewindow.portal import services as portal_services
 
 from . import forms, queries, schema_form, services
 
@@ -107,8 +110,10 @@ def _action_forms(
     view: queries.CaseView,
     allowed: queries.AllowedActions,
     bound: tuple[str, forms.ActionForm] | None = None,
+    delivery: portal_services.DeliveryChoiceView | None = None,
 ) -> list[dict[str, Any]]:
-    """The forms of the allowed actions, in the state table's order; one per task of mine."""
+    """The forms of the allowed actions, in the state table's order; one per task of mine.
+    The deliver form starts from the applicant's delivery choice, if they made one."""
     requirements = view.requirements
     entries: list[dict[str, Any]] = []
     for action in allowed.names:
@@ -119,6 +124,8 @@ def _action_forms(
                 form = bound[1]
             else:
                 form = forms.action_form(action, requirements=requirements, task=task)
+                if action == "deliver" and delivery is not None:
+                    form.initial["method"] = delivery.method
             entries.append({"action": action, "key": key, "task": task, "form": form})
     return entries
 
@@ -135,7 +142,9 @@ def _render_case(
     allowed = queries.allowed_actions(user, case, view.tasks)
     latest = view.events[0] if view.events else None
     fresh = [d for d in view.documents if latest is not None and d.event_id == latest.pk]
-    entries = _action_forms(view, allowed, bound)
+    delivery = portal_services.delivery_choice_for(case)
+    entries = _action_forms(view, allowed, bound, delivery)
+    licences = queries.material_licences(user, view.materials)
     # A refused action this person is not offered (any more): its reasons still show.
     refusal: list[str] = []
     if bound is not None and all(entry["key"] != bound[0] for entry in entries):
@@ -150,9 +159,17 @@ def _render_case(
         "open_form": bound[0] if bound else "",
         "fresh_documents": fresh if request.GET.get("done") else [],
         "form_fields": _form_rows(case),
+        # A licence is shown as the licence (verified), not as a scan to preview.
         "preview": next(
-            (m for m in view.materials if m.file and m.file.content_type in INLINE_TYPES), None
+            (
+                m
+                for m in view.materials
+                if m.file and m.file.content_type in INLINE_TYPES and m.pk not in licences
+            ),
+            None,
         ),
+        "material_licences": licences,
+        "delivery_choice": delivery,
         "alert_labels": queries.ALERT_LABELS,
     }
     return render(request, "workbench/case_detail.html", context, status=status)
@@ -251,6 +268,11 @@ def material_file(request: HttpRequest, case_no: str, material_id: int) -> FileR
     material = CaseMaterial.objects.select_related("file").filter(case=case, pk=material_id).first()
     if material is None or material.file is None:
         raise Http404("no such material on this case")
+    licence = licence_queries.licence_for_material(material)
+    if licence is not None:  # a department reads a licence: audited access only
+        licence_services.record_staff_access(
+            licence, actor=_user(request), purpose=f"case_material:{case.case_no}", request=request
+        )
     stored = material.file
     return _file_response(
         stored.file.open("rb"), content_type=stored.content_type, filename=stored.name
