@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.disclosure",
     "onewindow.supervision",
     "onewindow.evaluation",
     "onewindow.hotline",
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "onewindow.core.context_processors.platform",
+                "onewindow.disclosure.context_processors.emergency_notices",
             ],
         },
     },
@@ -247,6 +249,11 @@ ONEWINDOW_SCHEDULE: dict[str, dict[str, object]] = {
     "supervision-sweep": {
         "task": "onewindow.supervision.tasks.sweep",
         "every_seconds": env_int("ONEWINDOW_SUPERVISION_SWEEP_SECONDS", 300),
+    },
+    # Disclosure: scheduled publishing, lapsed consultations, unclarified requests.
+    "disclosure-sweep": {
+        "task": "onewindow.disclosure.tasks.sweep",
+        "every_seconds": env_int("ONEWINDOW_DISCLOSURE_SWEEP_SECONDS", 60),
     },
     # Default ratings 7 days after completion; rectifications past their deadline.
     "evaluation-sweep": {

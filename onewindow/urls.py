@@ -12,6 +12,7 @@ from onewindow.cases.files_api import router as files_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import api, calendar_router
 from onewindow.core.views import healthz
+from onewindow.disclosure.api import router as disclosure_router
 from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hotline.api import router as hotline_router
 from onewindow.identity import oidc
@@ -31,6 +32,7 @@ api.add_router("/", files_router)
 api.add_router("/", cases_router)
 api.add_router("/", supervision_router)
 api.add_router("/", licences_router)
+api.add_router("/", disclosure_router)
 api.add_router("/", hotline_router)
 api.add_router("/", evaluation_router)
 
@@ -52,6 +54,7 @@ urlpatterns = [
     path("evaluation/", include("onewindow.evaluation.urls")),
     path("supervision/", include("onewindow.supervision.urls")),
     path("statistics/", include("onewindow.supervision.public_urls")),
+    path("disclosure/", include("onewindow.disclosure.urls")),
     path("open311/v2/", include("onewindow.hotline.open311_urls")),
     path("hotline/", include("onewindow.hotline.urls")),
     path("", include("onewindow.portal.urls")),

@@ -196,3 +196,47 @@ def unread_message_count(context: template.Context) -> int:
     if user is None or not user.is_authenticated or user.kind == "staff":
         return 0
     return queries.unread_count(user)
+
+
+# The staff areas in the header's menu, in order: (URL name, label, icon). A link is shown
+# when the view's own access rule admits the user, so the menu never offers a refused page.
+STAFF_AREAS = (
+    ("workbench:inbox", _("工作台"), "bi-briefcase"),
+    ("hotline:console", _("热线受理"), "bi-telephone"),
+    ("hotline:inbox", _("热线工单"), "bi-inboxes"),
+    ("supervision:dashboard", _("电子监察"), "bi-speedometer2"),
+    ("evaluation:staff_list", _("好差评"), "bi-hand-thumbs-up"),
+    ("licences:staff_list", _("电子证照"), "bi-patch-check"),
+    ("disclosure:manage", _("政务公开"), "bi-megaphone"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def staff_areas(context: template.Context) -> list[dict[str, Any]]:
+    """The staff areas the signed-in user may open, for the header."""
+    from django.urls import NoReverseMatch, resolve, reverse
+
+    from onewindow.identity.access import rule_of
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return []
+    current = getattr(request.resolver_match, "namespace", "")
+    areas = []
+    for name, label, icon in STAFF_AREAS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # the app is not installed
+            continue
+        rule = rule_of(resolve(url).func)
+        if rule is not None and rule.allows(user):
+            areas.append(
+                {
+                    "url": url,
+                    "label": label,
+                    "icon": icon,
+                    "active": current == name.split(":", 1)[0] and url == request.path,
+                }
+            )
+    return areas
