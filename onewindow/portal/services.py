@@ -294,7 +294,7 @@ def submit_draft(draft: ApplicationDraft, *, actor: User) -> Case:
     from onewindow.cases.models import Channel
 
     locked = (
-        ApplicationDraft.objects.select_for_update()
+        ApplicationDraft.objects.select_for_update(of=("self",))
         .select_related("implementation", "principal")
         .filter(pk=draft.pk, user=actor)
         .first()
