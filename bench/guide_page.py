@@ -32,6 +32,10 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         scratch = tempfile.TemporaryDirectory()
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}/bench.sqlite3"
+    # The demo seed writes seal keys and files under the data directory: a scratch one.
+    data = tempfile.TemporaryDirectory(prefix="onewindow_bench_data_")
+    os.environ["ONEWINDOW_DATA_DIR"] = data.name
+    os.environ["MEDIA_ROOT"] = str(os.path.join(data.name, "media"))
     os.environ["ONEWINDOW_ENV"] = "test"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
     import django

@@ -2,9 +2,10 @@
 
 Every row is looked up by its natural key (region code, department code, centre code, window
 number, post name, theme code, synonym terms, implementation code, duty title) and created only
-if missing; existing rows are left as they are, so an administrator's edits survive a re-run
-and a second run creates nothing. Items are created through ``services.create_implementation``,
-which validates and publishes them (and indexes them for search).
+if missing; existing rows are left as they are (a department's blank credit code is filled in),
+so an administrator's edits survive a re-run and a second run creates nothing. Items are
+created through ``services.create_implementation``, which validates and publishes them (and
+indexes them for search).
 """
 
 from __future__ import annotations
@@ -85,8 +86,14 @@ def _departments(regions: dict[str, Region], tally: _Tally) -> dict[str, Departm
                 "phone": org_data.department_phone(spec.code),
                 "complaint_phone": org_data.COMPLAINT_PHONE,
                 "sort_order": spec.number * 10,
+                "credit_code": org_data.CREDIT_CODES[spec.code],
             },
         )
+        if not created and not department.credit_code:
+            # Loaded before departments had credit codes: fill in the blank, keep any edit.
+            department.credit_code = org_data.CREDIT_CODES[spec.code]
+            department.save(update_fields=["credit_code"])
+            created = True
         tally.add(created)
         departments[spec.code] = department
     return departments
@@ -133,6 +140,13 @@ def _posts(departments: dict[str, Department], windows: dict[str, Window], tally
                 defaults={"role": role, "window": windows[home] if home and at_window else None},
             )
             tally.add(created)
+    for code, name, role, number in org_data.GENERAL_POSTS:
+        _, created = Post.objects.get_or_create(
+            department=departments[code],
+            name=name,
+            defaults={"role": role, "window": windows[number]},
+        )
+        tally.add(created)
 
 
 def _themes(tally: _Tally) -> dict[str, Theme]:

@@ -6,11 +6,18 @@ are real (see /work/shared/reference/items-factsheet.md §3); 340371 is a statis
 (统计用区划代码), not a GB/T 2260 code. Telephone numbers follow one obviously fictitious
 pattern: the centre is 0552-3100000, department ``NN`` is 0552-31000NN, the complaint line is
 0552-3100100. The centre's street address is illustrative, not a real address.
+
+Unified social credit codes (GB 32100) of the departments are fictitious but valid: registering
+authority 1 (机构编制) with type 1 (机关), or 3 for a people's organisation (群团), region 340300,
+the organisation code ``MB3100`` + the department number with its own GB 11714 check character,
+and the GB 32100 check character last (``credit_code``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from stdnum.cn import uscc
 
 CENTER_CODE = "BBGX"
 ZONE = "340371"
@@ -274,6 +281,41 @@ DEPARTMENTS: list[DepartmentSpec] = [
 
 DEPARTMENT_NUMBERS = {d.code: d.number for d in DEPARTMENTS}
 
+# --- unified social credit codes -----------------------------------------------------------
+
+_ORG_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+CREDIT_REGION = CITY  # a GB/T 2260 code; the zone's 340371 is statistical only
+
+
+def organisation_code(body: str) -> str:
+    """The 9-character organisation code (GB 11714): 8 digits or capitals and the check
+    character, 11 - (sum of weighted values mod 11), where 10 is "X" and 11 is "0"."""
+    if len(body) != 8 or any(c not in _ORG_CODE_ALPHABET for c in body):
+        raise ValueError(f"an organisation code body is 8 digits or capitals, not {body!r}")
+    total = sum(
+        _ORG_CODE_ALPHABET.index(c) * w for c, w in zip(body, _ORG_CODE_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return body + {10: "X", 11: "0"}.get(check, str(check))
+
+
+def credit_code(
+    authority_and_type: str, organisation_body: str, region: str = CREDIT_REGION
+) -> str:
+    """A unified social credit code: authority and type (e.g. "11" 机构编制·机关), the region,
+    the organisation code with its check character, and the GB 32100 check character."""
+    body = authority_and_type + region + organisation_code(organisation_body)
+    return body + uscc.calc_check_digit(body)
+
+
+def _department_credit_code(spec: DepartmentSpec) -> str:
+    kind = "13" if spec.kind == "other" else "11"  # 群团 (the disabled persons' federation)
+    return credit_code(kind, f"MB3100{spec.number:02d}")
+
+
+CREDIT_CODES: dict[str, str] = {spec.code: _department_credit_code(spec) for spec in DEPARTMENTS}
+
 
 def department_phone(code: str) -> str:
     return f"{PHONE_PREFIX}{DEPARTMENT_NUMBERS[code]:03d}"
@@ -313,7 +355,8 @@ WINDOWS: list[tuple[str, str, str, tuple[str, ...], str]] = [
     ("25", "城市管理窗口", "department", ("CG",), "二楼工程建设项目审批专区"),
 ]
 
-# Staff posts of every department: (name, role). Holders stay empty in the demo.
+# Staff posts of every department: (name, role). Only the demo accounts hold posts (outside
+# production, see accounts.py).
 POSTS: list[tuple[str, str]] = [
     ("窗口受理岗", "window_clerk"),
     ("承办岗", "handler"),
@@ -321,6 +364,12 @@ POSTS: list[tuple[str, str]] = [
     ("审批岗", "approver"),
     ("部门负责人", "department_head"),
     ("首席代表", "chief_representative"),
+]
+
+# Posts at general windows (综合窗口), kept by the department that leads the window's matters:
+# (department, name, role, window number). Their clerks accept for every department.
+GENERAL_POSTS: list[tuple[str, str, str, str]] = [
+    ("SCJG", "企业开办综合窗口受理岗", "window_clerk", "03"),
 ]
 
 # Themes: (code, name, name_en, audience).

@@ -7,11 +7,16 @@ import re
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.cn import ric, uscc
 
-from onewindow.catalog.demo import items_data, org_data
+from onewindow.catalog.demo import accounts, items_data, org_data
 from onewindow.catalog.demo.pdf import minimal_pdf
 from onewindow.catalog.models import (
     Duty,
@@ -27,6 +32,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.queries import ItemFilters, find_items
 from onewindow.core.models import CalendarDay
+from onewindow.identity.models import Organization, User
 from onewindow.org.models import Department, Post, Region, ServiceCenter, Window
 
 pytestmark = pytest.mark.django_db
@@ -64,18 +70,32 @@ def run_seed() -> tuple[str, dict]:
     return text, json.loads(text.strip().splitlines()[-1])
 
 
+def key_settings(keys) -> dict[str, object]:
+    """Licence key files in a temporary folder (the seed creates the CA and seals)."""
+    return {
+        "ONEWINDOW_LICENCE_CA_KEY_PATH": keys / "ca-key.pem",
+        "ONEWINDOW_LICENCE_SEAL_KEY_DIR": keys / "seals",
+    }
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Seed once for the module, inside a transaction rolled back at the end."""
+    """Seed once for the module, inside a transaction rolled back at the end. The side
+    effects a commit would run (notices, licences) stay queued and are dropped with it."""
     media = tmp_path_factory.mktemp("media")
+    keys = tmp_path_factory.mktemp("keys")
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
+        override_settings(MEDIA_ROOT=str(media), **key_settings(keys)),
         transaction.atomic(),
     ):
         output, summary = run_seed()
-        yield {"output": output, "summary": summary, "media": media}
+        yield {"output": output, "summary": summary, "media": media, "keys": keys}
         transaction.set_rollback(True)
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
 def published():
@@ -99,13 +119,110 @@ def test_it_prints_a_one_line_json_summary_last(demo):
 
 def test_a_second_run_changes_nothing(demo):
     before = {model.__name__: model.objects.count() for model in COUNTED_MODELS}
+    every_table = row_counts()
     files_before = sorted(p.name for p in demo["media"].rglob("*") if p.is_file())
+    keys_before = sorted(p.name for p in demo["keys"].rglob("*") if p.is_file())
 
     _, again = run_seed()
 
     assert {model.__name__: model.objects.count() for model in COUNTED_MODELS} == before
+    assert row_counts() == every_table
     assert sorted(p.name for p in demo["media"].rglob("*") if p.is_file()) == files_before
+    assert sorted(p.name for p in demo["keys"].rglob("*") if p.is_file()) == keys_before
     assert again == {**demo["summary"], "created": False}
+
+
+def test_the_summary_counts_the_newer_apps_demo(demo):
+    summary = demo["summary"]
+    assert summary["demo_accounts"] == len(accounts.USERNAMES)
+    assert summary["demo_staff"] == len(accounts.STAFF)
+    for key in ("licence_types", "licence_items", "seals", "hotline_categories"):
+        assert summary[key] > 0, key
+    assert summary["knowledge_answers"] >= 12
+    assert summary["assessment_weights"] == 1
+    assert summary["demo_cases"] >= 4
+    assert summary["ratings"] >= 1
+    assert list(summary)[-1] == "created"
+
+
+def test_departments_have_valid_credit_codes(demo):
+    codes = dict(
+        Department.objects.filter(code__in=[d.code for d in org_data.DEPARTMENTS]).values_list(
+            "code", "credit_code"
+        )
+    )
+    assert codes == org_data.CREDIT_CODES
+    assert len(set(codes.values())) == len(codes)
+    for code, credit_code in codes.items():
+        assert uscc.validate(credit_code) == credit_code
+        assert credit_code[:2] == ("13" if code == "CL" else "11")  # 机关; 群团
+        assert credit_code[2:8] == "340300"
+        # the organisation code carries its own GB 11714 check character
+        assert org_data.organisation_code(credit_code[8:16]) == credit_code[8:17]
+
+
+def test_the_organisation_code_check_character_follows_gb_11714():
+    assert org_data.organisation_code("60003734") == "600037341"  # of 91110000600037341L
+    with pytest.raises(ValueError, match="8 digits or capitals"):
+        org_data.organisation_code("6000373")
+    assert uscc.is_valid(org_data.credit_code("91", "MA2N7C3K"))
+
+
+def test_a_department_loaded_without_a_credit_code_gets_one(demo):
+    department = Department.objects.get(code="FG")
+    department.credit_code = ""
+    department.save(update_fields=["credit_code"])
+    run_seed()
+    department.refresh_from_db()
+    assert department.credit_code == org_data.CREDIT_CODES["FG"]
+
+
+def test_it_creates_the_demo_accounts_with_the_documented_password(demo):
+    for username in accounts.USERNAMES:
+        user = User.objects.get(username=username)
+        assert user.check_password(accounts.DEMO_PASSWORD), username
+        assert user.password_changed_at is not None
+        validate_password(accounts.DEMO_PASSWORD, user)  # the password policy holds
+    for spec in accounts.STAFF:
+        user = User.objects.get(username=spec.username)
+        assert user.kind == User.Kind.STAFF
+        assert user.role_names() == set(spec.roles)
+        assert (user.department.code if user.department else None) == spec.department
+    assert User.objects.get(username="scjg-handler").holds(
+        "handler", Department.objects.get(code="SCJG").pk
+    )
+    for spec in accounts.PEOPLE:
+        person = User.objects.get(username=spec.username)
+        assert ric.validate(person.id_number) == spec.id_number
+    organization = Organization.objects.get(account__username="enterprise")
+    assert uscc.is_valid(organization.credit_code)
+    assert organization.members.filter(person__username="citizen").exists()
+    assert "Demo-2026!" in demo["output"]
+    assert accounts.DEMO_TOTP_SECRET in demo["output"]
+
+
+def test_demo_staff_sign_in_with_the_documented_totp_secret(demo, client):
+    import base64
+
+    code = f"{totp(base64.b32decode(accounts.DEMO_TOTP_SECRET)):06d}"
+    assert TOTPDevice.objects.filter(confirmed=True).count() >= len(accounts.STAFF)
+    response = client.post(
+        "/accounts/login/", {"username": "scjg-handler", "password": accounts.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    response = client.post("/accounts/login/verify/", {"token": code})
+    assert response.status_code == 302
+    assert client.get("/workbench/").status_code == 200
+    assert accounts.totp_uri().startswith("otpauth://totp/")
+    assert f"secret={accounts.DEMO_TOTP_SECRET}" in accounts.totp_uri()
+
+
+def test_the_general_window_clerk_holds_a_post_at_a_general_window(demo):
+    clerk = User.objects.get(username="clerk")
+    assert clerk.department is None
+    post = clerk.posts.get()
+    assert post.window.kind == "general"
+    assert post.window.center.code == org_data.CENTER_CODE
 
 
 def test_it_loads_the_region_tree_and_the_zone_centre(demo):
@@ -132,7 +249,8 @@ def test_departments_have_english_names_posts_and_realistic_regions(demo):
         assert department.name_en
         roles = set(department.posts.values_list("role", flat=True))
         assert {"window_clerk", "handler", "reviewer", "approver", "department_head"} <= roles
-        assert not department.posts.filter(holders__isnull=False).exists()
+        holders = User.objects.filter(posts__department=department)
+        assert not holders.exclude(username__in=accounts.USERNAMES).exists()
     assert Department.objects.get(code="SW").kind == "vertical"
     assert Department.objects.get(code="STHJ").kind == "branch"
     assert Department.objects.get(code="YC").region.code == "340300"
