@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install tools test-tools static messages compile-messages migrate demo run lint test test-pg pytest bench clean
+.PHONY: help install tools test-tools static messages compile-messages migrate demo run lint test test-pg pytest bench clean prod prod-stop load
 
 help:
 	@echo "make run    install everything, load the demo centre, serve http://$(ADDR)"
@@ -88,6 +88,18 @@ test-pg: install test-tools
 
 bench: install
 	ONEWINDOW_ENV=test $(PY) bench/catalog_search.py
+
+# Production mode on this machine (docs/deploy.md): gunicorn + uvicorn workers, PostgreSQL,
+# Redis, a Celery worker and beat; secrets generated into var/prod.env. DEMO=1 loads the demo.
+prod: install
+	$(PY) deploy/prod.py start $(if $(DEMO),--seed-demo)
+
+prod-stop:
+	$(PY) deploy/prod.py stop
+
+# The load benchmark (bench/load/): minutes long, never part of `make test`.
+load: install
+	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var onewindow/static/vendor
