@@ -137,6 +137,29 @@ def test_every_api_operation_without_public_access_refuses_anonymous_callers(cli
     assert checked >= 1  # /api/v1/me at least
 
 
+def test_the_walk_reaches_every_apps_urls(code):
+    """Every project app that serves pages or API operations is part of the walk."""
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    serving = {
+        config.name
+        for config in apps.get_app_configs()
+        if config.name.startswith("onewindow.")
+        and any(find_spec(f"{config.name}.{module}") for module in ("urls", "views", "api"))
+    }
+    walked = {getattr(view, "__module__", "") for _url, view, _namespaces in _routes(code)}
+    api_apps = {
+        operation.view_func.__module__
+        for _prefix, router in api._routers
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+    }
+    reached = {name for name in serving if any(m.startswith(name + ".") for m in walked | api_apps)}
+    assert reached == serving
+
+
 def test_a_garbage_bearer_token_is_refused(client):
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer nonsense")
     assert response.status_code == 401

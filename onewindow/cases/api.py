@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status as Reply
+from pydantic import WithJsonSchema
 
 from onewindow.catalog.models import ItemImplementation
 from onewindow.core import idempotency
@@ -26,6 +27,12 @@ from .models import Case, Document, Status
 
 router = Router(tags=["cases"])
 
+# The case states, published inline: the components are keyed by class name, and other apps'
+# enums are called ``Status`` too.
+CaseStatus = Annotated[
+    Status, WithJsonSchema({"type": "string", "enum": Status.values, "title": "CaseStatus"})
+]
+
 
 class MaterialIn(Schema):
     requirement_id: int
@@ -33,7 +40,7 @@ class MaterialIn(Schema):
     licence_id: str | None = Field(None, max_length=100)
 
 
-class ApplicantIn(Schema):
+class CaseApplicantIn(Schema):
     kind: str = Field(..., description="person 或 organization")
     name: str = Field(..., max_length=200)
     id_number: str | None = Field(None, max_length=18)
@@ -46,7 +53,7 @@ class CaseIn(Schema):
     form: dict[str, Any] = Field(default_factory=dict)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=200)
     channel: str = Field("online", max_length=16)
-    applicant: ApplicantIn | None = None
+    applicant: CaseApplicantIn | None = None
 
 
 class CorrectionIn(Schema):
@@ -64,7 +71,7 @@ class DeliveryIn(Schema):
     tracking_no: str | None = Field(None, max_length=50)
 
 
-class ActionIn(Schema):
+class CaseActionIn(Schema):
     action: str = Field(..., description="见 API.md：accept、reject、request_corrections…")
     task_id: int | None = None
     opinion: str | None = None
@@ -76,7 +83,7 @@ class ActionIn(Schema):
     materials: list[MaterialIn] | None = Field(None, max_length=200)
 
 
-class ApplicantOut(Schema):
+class CaseApplicantOut(Schema):
     kind: str
     name: str
     id_number: str
@@ -94,14 +101,14 @@ class TaskOut(Schema):
     opinion: str
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     at: dt.datetime
     action: str
     actor: str | None
     note: str
 
 
-class DocumentOut(Schema):
+class CaseDocumentOut(Schema):
     kind: str
     url: str
 
@@ -123,7 +130,7 @@ class CaseOut(Schema):
     case_no: str
     item_code: str
     status: str
-    applicant: ApplicantOut
+    applicant: CaseApplicantOut
     channel: str
     submitted_at: dt.datetime | None
     accepted_at: dt.datetime | None
@@ -132,8 +139,8 @@ class CaseOut(Schema):
     alert: str
     paused_workdays: int
     tasks: list[TaskOut]
-    events: list[EventOut]
-    documents: list[DocumentOut]
+    events: list[CaseEventOut]
+    documents: list[CaseDocumentOut]
     licences: list[LicenceRef]
     corrections: list[CorrectionOut]
     query_code: str
@@ -327,7 +334,7 @@ def create_case(
 @router.get("/cases", response={200: CasePage, 400: ErrorOut, 401: ErrorOut}, summary="办件列表")
 def list_cases(
     request: HttpRequest,
-    status: Status | None = Query(None),
+    status: CaseStatus | None = Query(None),
     alert: str | None = Query(None, pattern="^(none|green|yellow|red)$"),
     item_code: str = Query("", max_length=40),
     department: str = Query("", max_length=16),
@@ -395,7 +402,7 @@ def get_case(request: HttpRequest, case_no: str) -> Any:
 def act(
     request: HttpRequest,
     case_no: str,
-    body: ActionIn,
+    body: CaseActionIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Any:
     case = _visible(request, case_no)
@@ -409,7 +416,7 @@ def act(
 
 @router.get(
     "/cases/{case_no}/documents/{document_id}",
-    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    response={200: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     summary="下载办件文书",
 )
 def get_document(request: HttpRequest, case_no: str, document_id: int) -> FileResponse:

@@ -153,6 +153,15 @@ def _reasons(reasons: Iterable[str] | None, field: str = "reasons") -> list[str]
 # --- submission ------------------------------------------------------------------------------
 
 
+def _missing_property(error: jsonschema.ValidationError) -> str:
+    """The field a ``required`` error is about (its message quotes the name with ``repr``)."""
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    for name in error.validator_value or ():
+        if name not in instance and error.message == f"{name!r} is a required property":
+            return str(name)
+    return ""
+
+
 def validate_form(version: ItemVersion, form: Mapping[str, Any]) -> dict[str, Any]:
     """Check the form against the item's JSON Schema; errors name each field."""
     if not isinstance(form, Mapping):
@@ -165,10 +174,10 @@ def validate_form(version: ItemVersion, form: Mapping[str, Any]) -> dict[str, An
     for error in validator.iter_errors(dict(form)):
         path = [str(p) for p in error.absolute_path]
         if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else ""
-            path.append(missing)
+            path.append(_missing_property(error))
         name = "form." + ".".join(path) if path else "form"
-        title = (schema.get("properties", {}).get(path[0], {}) if path else {}).get("title", "")
+        field = schema.get("properties", {}).get(path[0], {}) if path else {}
+        title = field.get("title", "") if isinstance(field, Mapping) else ""  # or a boolean schema
         reason = {
             "required": _("必填"),
             "pattern": _("格式不正确"),

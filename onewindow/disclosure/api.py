@@ -53,7 +53,7 @@ STATE_ACTIONS: dict[str, list[str]] = {
 }
 
 
-class ApplicantIn(Schema):
+class RequestApplicantIn(Schema):
     kind: str = Field(..., description="person 或 organization")
     name: str = Field(..., max_length=200)
     id_number: str | None = Field(None, max_length=18)
@@ -72,7 +72,7 @@ class ApplicantIn(Schema):
 
 class RequestIn(Schema):
     agency_code: str = Field(..., max_length=16, description="受理机关（部门代码）")
-    applicant: ApplicantIn | None = Field(
+    applicant: RequestApplicantIn | None = Field(
         None, description="工作人员代为登记时必填；本人申请可省略"
     )
     description: str = Field(..., max_length=4000, description="所需政府信息的名称、文号或特征描述")
@@ -89,7 +89,7 @@ class RequestIn(Schema):
     objects_to_publication: bool = Field(False, description="不同意在公开申请栏目公开本申请")
 
 
-class ActionIn(Schema):
+class RequestActionIn(Schema):
     action: str = Field(
         ...,
         description="request_clarification、clarify、extend、consult_third_party、"
@@ -111,7 +111,7 @@ class AgencyOut(Schema):
     name: str
 
 
-class ApplicantOut(Schema):
+class RequestApplicantOut(Schema):
     kind: str
     category: str
     name: str
@@ -119,7 +119,7 @@ class ApplicantOut(Schema):
     phone: str
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     at: dt.datetime
     on: dt.date
     action: str
@@ -164,7 +164,7 @@ class RequestOut(Schema):
     agency: AgencyOut
     status: str
     channel: str
-    applicant: ApplicantOut
+    applicant: RequestApplicantOut
     description: str
     purpose: str
     delivery_form: str
@@ -181,7 +181,7 @@ class RequestOut(Schema):
     reply: ReplyOut | None
     result: str
     public: bool
-    events: list[EventOut]
+    events: list[RequestEventOut]
     documents: list[DocumentOut]
     allowed_actions: list[str]
 
@@ -429,7 +429,7 @@ def get_request(request: HttpRequest, request_no: str) -> Any:
 def act(
     request: HttpRequest,
     request_no: str,
-    body: ActionIn,
+    body: RequestActionIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Any:
     found = _visible(request, request_no)
@@ -443,7 +443,7 @@ def act(
 
 @router.get(
     "/disclosure/requests/{request_no}/documents/{document_id}",
-    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    response={200: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     summary="下载申请文书（PDF）",
 )
 def get_document(request: HttpRequest, request_no: str, document_id: int) -> FileResponse:
@@ -490,10 +490,21 @@ def report_agency(user: User, agency_code: str) -> Department | None:
     return agency
 
 
+# ``format=xlsx`` and ``format=pdf`` answer with the workbook or the document instead of JSON.
+REPORT_FILE_TYPES = {
+    content_type: {"schema": {"type": "string", "format": "binary"}}
+    for content_type in (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/pdf",
+    )
+}
+
+
 @router.get(
     "/disclosure/annual-report",
     response={200: dict[str, Any], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）",
+    openapi_extra={"responses": {200: {"content": REPORT_FILE_TYPES}}},
 )
 def annual_report(
     request: HttpRequest,

@@ -46,7 +46,7 @@ class TicketIn(Schema):
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 
-class ActionIn(Schema):
+class TicketActionIn(Schema):
     action: str = Field(..., description="accept、dispatch、sign、return、reply、callback…")
     note: str | None = Field(None, max_length=2000)
     kind: str | None = Field(None, max_length=20)
@@ -73,7 +73,7 @@ class AssignmentOut(Schema):
     opinion: str
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     at: dt.datetime
     action: str
     actor: str | None
@@ -109,7 +109,7 @@ class TicketOut(Schema):
     referral: str
     merged_into: str | None
     assignments: list[AssignmentOut]
-    events: list[EventOut]
+    events: list[TicketEventOut]
     allowed_actions: list[str]
 
 
@@ -391,7 +391,7 @@ def get_ticket(request: HttpRequest, ticket_no: str) -> Any:
 def act(
     request: HttpRequest,
     ticket_no: str,
-    body: ActionIn,
+    body: TicketActionIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Any:
     ticket = _visible(request, ticket_no)

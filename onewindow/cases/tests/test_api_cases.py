@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from onewindow.cases.models import Case
@@ -211,3 +213,49 @@ def test_a_case_waiting_too_long_for_acceptance_is_flagged(client, people, appli
     assert queries.acceptance_overdue(case, submitted + dt.timedelta(days=14))
     assert queries.awaiting_acceptance_too_long(submitted + dt.timedelta(days=14)) == [case]
     assert body["acceptance_overdue"] is False
+
+
+# Found by the API fuzz tests (tests/fuzz): what the published schema says must hold.
+
+
+def _published(client) -> dict:
+    return client.get("/api/v1/openapi.json").json()
+
+
+def test_a_document_id_that_is_not_a_number_is_a_documented_400(client, people, application):
+    case_no = post(client, "/api/v1/cases", application, bearer(people["citizen"])).json()[
+        "case_no"
+    ]
+    response = client.get(f"/api/v1/cases/{case_no}/documents/0.4", **bearer(people["citizen"]))
+    assert response.status_code == 400
+    assert "document_id" in response.json()["error"]["details"]["fields"]
+    operation = _published(client)["paths"]["/api/v1/cases/{case_no}/documents/{document_id}"]
+    assert "400" in operation["get"]["responses"]
+
+
+def test_the_case_detail_matches_its_published_schema(client, people, application):
+    import jsonschema
+
+    headers = bearer(people["citizen"])
+    case_no = post(client, "/api/v1/cases", application, headers).json()["case_no"]
+    body = client.get(f"/api/v1/cases/{case_no}", **headers).json()
+    published = _published(client)
+    response = published["paths"]["/api/v1/cases/{case_no}"]["get"]["responses"]["200"]
+    schema = dict(response["content"]["application/json"]["schema"])
+    schema["components"] = published["components"]  # where its "#/components/…" refs point
+    jsonschema.Draft202012Validator(schema).validate(body)
+
+
+def test_the_status_filter_publishes_and_takes_the_case_states(client, people, application):
+    headers = bearer(people["citizen"])
+    case_no = post(client, "/api/v1/cases", application, headers).json()["case_no"]
+    found = client.get("/api/v1/cases", {"status": "submitted"}, **headers).json()
+    assert [c["case_no"] for c in found["results"]] == [case_no]
+    assert client.get("/api/v1/cases", {"status": "dispatched"}, **headers).status_code == 400
+    (status,) = [
+        p
+        for p in _published(client)["paths"]["/api/v1/cases"]["get"]["parameters"]
+        if p["name"] == "status"
+    ]
+    assert "in_review" in json.dumps(status)
+    assert "dispatched" not in json.dumps(status)  # the hotline's ticket states

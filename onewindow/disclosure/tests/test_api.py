@@ -261,3 +261,26 @@ def test_the_annual_report_as_json_and_workbook(client, official_calendar, agenc
         == 200
     )
     assert client.get(f"/api/v1/disclosure/annual-report?year={year}").status_code == 401
+
+
+# Found by the API fuzz tests (tests/fuzz): what the published schema says must hold.
+
+
+def test_a_document_id_that_is_not_a_number_is_a_documented_400(client, agencies, people):
+    headers = bearer(people["citizen"])
+    request_no = post(client, URL, application(), headers).json()["request_no"]
+    response = client.get(f"{URL}/{request_no}/documents/0.4", **headers)
+    assert response.status_code == 400
+    assert "document_id" in response.json()["error"]["details"]["fields"]
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "400" in paths[URL + "/{request_no}/documents/{document_id}"]["get"]["responses"]
+
+
+def test_the_annual_report_publishes_its_workbook_and_pdf_types(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    content = paths["/api/v1/disclosure/annual-report"]["get"]["responses"]["200"]["content"]
+    assert {
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/pdf",
+    } <= set(content)
