@@ -12,8 +12,11 @@ department × channel), since the statistics read nothing else.
 
 Then, timed:
 
-* the first sweep (every alert is new: the backlog of a newly installed system);
-* the next working day's sweep (the alerts of one day's movement are new) — ``sweep_s``;
+* the first sweep (every alert is new: the backlog of a newly installed system; it also
+  builds the sweep's ``Subject`` table from every running case and active task);
+* the next working day's sweep (incremental: the subjects whose yellow or due date the day
+  passed and the cases with new events; the alerts of one day's movement are new) —
+  ``sweep_s``;
 * a repeat of that sweep (nothing new: the every-five-minutes case);
 * ``GET /api/v1/stats/summary`` through Django's full request stack with a bearer token,
   ``--requests`` times with random periods (a week to three years) and random department or

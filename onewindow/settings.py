@@ -111,6 +111,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "onewindow.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,6 +251,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, a task whose worker died is delivered again once this many seconds have
+# passed (Redis broker; the default is an hour). Every task is idempotent, so a task running
+# longer than this and delivered twice does its work once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("ONEWINDOW_CELERY_VISIBILITY_TIMEOUT", 300)
+}
 # One schedule for both Celery beat and the embedded scheduler of `onewindow run`.
 ONEWINDOW_SCHEDULE: dict[str, dict[str, object]] = {
     "calendar-sync": {"task": "onewindow.core.tasks.sync_calendar", "every_seconds": 6 * 3600},

@@ -18,6 +18,7 @@ leaves no row (and removes whatever it wrote), a failed row removes the written 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import secrets
@@ -154,14 +155,27 @@ class UnsupportedFileType(UploadRejected):
 
 
 class StorageFailed(UploadRejected):
-    """The storage could not keep the file (disk full, directory not writable…)."""
+    """The storage could not keep the file; ``details.reason`` names the problem:
+    ``disk_full`` (no space or quota left), ``not_writable`` (the storage directory refuses
+    writes: permissions, a read-only file system) or ``storage_error`` (anything else)."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            507,
-            "insufficient_storage",
-            _("服务器存储空间不足或暂时无法写入，文件未保存，请稍后重试"),
-        )
+    def __init__(self, error: OSError | None = None) -> None:
+        reason = _storage_reason(error)
+        messages = {
+            "disk_full": _("服务器存储空间已满，文件未保存，请稍后重试或联系管理员"),
+            "not_writable": _("服务器存储目录不可写入，文件未保存，请联系管理员"),
+            "storage_error": _("服务器存储暂时无法写入，文件未保存，请稍后重试"),
+        }
+        super().__init__(507, "insufficient_storage", messages[reason], {"reason": reason})
+
+
+def _storage_reason(error: OSError | None) -> str:
+    code = getattr(error, "errno", None)
+    if code in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}:
+        return "disk_full"
+    if code in {errno.EACCES, errno.EPERM, errno.EROFS}:
+        return "not_writable"
+    return "storage_error"
 
 
 def max_upload_bytes() -> int:
@@ -383,7 +397,7 @@ def store_upload(
     except OSError as exc:
         log.exception("could not store an upload of %s bytes at %s", scan.size, path)
         _discard(storage, path)  # a partly written file (disk full while writing)
-        raise StorageFailed() from exc
+        raise StorageFailed(exc) from exc
 
     try:
         with transaction.atomic():

@@ -59,10 +59,15 @@ class AlertThreshold(models.Model):
 
 
 class SweepState(models.Model):
-    """The single row that serialises sweeps and holds the rollups' event watermark."""
+    """The single row that serialises sweeps and holds the rollups' event watermark, and what
+    the ``Subject`` table describes: the day it was classified for, the fingerprint of the
+    rule's inputs it was computed with, and its subjects counted by kind and level."""
 
     event_watermark = models.BigIntegerField(default=0)
     last_run_at = models.DateTimeField(null=True, blank=True)
+    classified_on = models.DateField(null=True, blank=True)
+    generation = models.CharField(max_length=64, blank=True, default="")
+    tally = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"watermark {self.event_watermark}"
@@ -77,6 +82,37 @@ class PendingEvent(models.Model):
 
     def __str__(self) -> str:
         return str(self.event_id)
+
+
+class Subject(models.Model):
+    """A running case or an active task as the sweep knows it: its due date and the first day
+    it is yellow (``thresholds.yellow_from``), worked out in working days once, when it
+    enters or an event changes its case. Its level on any later day follows from the two
+    dates, so a sweep only looks at the subjects whose dates it has just passed and at the
+    cases with new events (``supervision.subjects``).
+
+    Keyed by case first: an event replaces the rows of its case. Derived rows, like alerts:
+    no foreign key constraints.
+    """
+
+    pk = models.CompositePrimaryKey("case_id", "kind", "subject_id")
+    case_id = models.BigIntegerField()
+    kind = models.CharField(max_length=4)
+    subject_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    implementation_id = models.BigIntegerField()
+    channel = models.CharField(max_length=16)
+    due_date = models.DateField(null=True)
+    yellow_from = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "due_date"], name="supervision_subject_due"),
+            models.Index(fields=["yellow_from"], name="supervision_subject_yellow"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.subject_id}"
 
 
 class SweepRun(models.Model):

@@ -32,7 +32,14 @@ from onewindow.cases.models import CaseEvent
 from onewindow.org.models import Post
 
 from . import sqltools as q
-from .models import DailyDepartmentStat, DailyItemStat, DailyWindowStat, PendingEvent, SweepState
+from .models import (
+    DailyDepartmentStat,
+    DailyItemStat,
+    DailyWindowStat,
+    PendingEvent,
+    Subject,
+    SweepState,
+)
 
 BATCH_TABLE = "supervision_tmp_batch"
 
@@ -186,10 +193,12 @@ def add_rows(
         )
 
 
-def snapshot_overdue(day: dt.date, current_table: str) -> None:
-    """Write the sweep's red cases per department × item × channel as ``day``'s stock."""
+def snapshot_overdue(day: dt.date) -> None:
+    """Write the red cases (due before ``day``) per department × item × channel as ``day``'s
+    stock, from the sweep's ``Subject`` table."""
     zero = ", ".join(f"{c}" for c in DailyItemStat.COUNTERS)
     zeros = ", ".join("0" for _ in DailyItemStat.COUNTERS)
+    subjects = q.table(Subject)
     for model, keys in (
         (DailyItemStat, ["department_id", "implementation_id", "channel"]),
         (DailyDepartmentStat, ["department_id", "channel"]),
@@ -202,10 +211,10 @@ def snapshot_overdue(day: dt.date, current_table: str) -> None:
         key_list = ", ".join(keys)
         q.execute(
             f"INSERT INTO {table} (day, {key_list}, {zero}, overdue_open)"  # noqa: S608
-            f" SELECT %s, {key_list}, {zeros}, COUNT(*) FROM {current_table}"
-            f" WHERE kind = 'case' AND level = 'red' GROUP BY {key_list}"
+            f" SELECT %s, {key_list}, {zeros}, COUNT(*) FROM {subjects}"
+            f" WHERE kind = 'case' AND due_date < %s GROUP BY {key_list}"
             f" ON CONFLICT (day, {key_list}) DO UPDATE SET overdue_open = EXCLUDED.overdue_open",
-            [q.date(day)],
+            [q.date(day), q.date(day)],
         )
 
 

@@ -47,51 +47,36 @@ FINDING_COLUMNS = (
 
 def run_all(*, sweep: SweepRun, day: dt.date, at: dt.datetime, batch: rollups.Batch) -> int:
     """Every rule; the number of new findings."""
-    before = Finding.objects.count()
-    overdue(sweep, at)
-    acceptance_overdue(day, at)
+    found = overdue(sweep, at)
+    found += acceptance_overdue(day, at)
     if batch.events:
-        decisions_without_acceptance(at)
-        out_of_sequence(at)
-        stage_order(at)
-        fees_outside_standard(at)
-    zero_cases(day, at)
-    q.execute(f"DROP TABLE IF EXISTS {CANDIDATES}")
-    return Finding.objects.count() - before
-
-
-CANDIDATES = "supervision_tmp_candidate"
+        found += decisions_without_acceptance(at)
+        found += out_of_sequence(at)
+        found += stage_order(at)
+        found += fees_outside_standard(at)
+    found += zero_cases(day, at)
+    return found
 
 
 def _insert(select: str, params: list[Any]) -> int:
-    """``INSERT … SELECT`` of findings, skipping those already recorded.
+    """``INSERT … SELECT`` of findings, skipping those already recorded; the number inserted.
 
-    The candidates are selected first (any plan), then the new keys are taken with ``EXCEPT``
-    and inserted under ``hash_joins``: linear, whatever the tables' statistics believe.
+    Each candidate is checked against the unique key's index (``ON CONFLICT DO NOTHING``), so
+    the cost grows with the candidates, never with the findings recorded over the years.
     """
-    findings = q.table(Finding)
-    key = "rule, subject_type, subject_id, period"
-    q.execute(f"DROP TABLE IF EXISTS {CANDIDATES}")
-    q.execute(
-        f"CREATE TEMPORARY TABLE {CANDIDATES} AS"  # noqa: S608
-        f" SELECT {FINDING_COLUMNS} FROM {findings} WHERE 1 = 0"
+    return q.execute(
+        f"INSERT INTO {q.table(Finding)} ({FINDING_COLUMNS}) {select} ON CONFLICT DO NOTHING",
+        params,
     )
-    q.execute(f"INSERT INTO {CANDIDATES} ({FINDING_COLUMNS}) {select}", params)
-    with q.hash_joins():
-        return q.execute(
-            f"INSERT INTO {findings} ({FINDING_COLUMNS}) SELECT {FINDING_COLUMNS}"  # noqa: S608
-            f" FROM {CANDIDATES} WHERE ({key}) IN (SELECT {key} FROM {CANDIDATES}"
-            f" EXCEPT SELECT {key} FROM {findings}) AND 1 = 1 ON CONFLICT DO NOTHING"
-        )
 
 
-def overdue(sweep: SweepRun, at: dt.datetime) -> None:
+def overdue(sweep: SweepRun, at: dt.datetime) -> int:
     evidence = q.json_object(
         ("due_date", q.text("a.due_date")),
         ("raised_at", q.text("a.raised_at")),
         ("case_no", "c.case_no"),
     )
-    _insert(
+    return _insert(
         "SELECT CASE WHEN a.kind = 'case' THEN 'overdue_case' ELSE 'overdue_task' END,"  # noqa: S608
         " a.kind, a.subject_id, '', a.case_id, a.task_id, a.implementation_id,"
         f" a.department_id, {evidence}, %s, 'open'"
@@ -101,7 +86,7 @@ def overdue(sweep: SweepRun, at: dt.datetime) -> None:
     )
 
 
-def acceptance_overdue(day: dt.date, at: dt.datetime) -> None:
+def acceptance_overdue(day: dt.date, at: dt.datetime) -> int:
     first_day = thresholds.acceptance_deadline_day(day, ACCEPTANCE_LIMIT_WORKDAYS)
     limit = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
     evidence = q.json_object(
@@ -110,7 +95,7 @@ def acceptance_overdue(day: dt.date, at: dt.datetime) -> None:
         ("limit_workdays", str(ACCEPTANCE_LIMIT_WORKDAYS)),
         ("checked_on", q.text("%s")),
     )
-    _insert(
+    return _insert(
         "SELECT 'acceptance_overdue', 'case', c.id, '', c.id, CAST(NULL AS BIGINT),"  # noqa: S608
         " c.implementation_id,"
         f" c.lead_department_id, {evidence}, %s, 'open' FROM {q.table(Case)} c"
@@ -122,7 +107,7 @@ def acceptance_overdue(day: dt.date, at: dt.datetime) -> None:
 BATCH = f"(SELECT event_id FROM {rollups.BATCH_TABLE})"  # noqa: S608  # a constant
 
 
-def decisions_without_acceptance(at: dt.datetime) -> None:
+def decisions_without_acceptance(at: dt.datetime) -> int:
     events = q.table(CaseEvent)
     evidence = q.json_object(
         ("case_no", "c.case_no"),
@@ -130,7 +115,7 @@ def decisions_without_acceptance(at: dt.datetime) -> None:
         ("action", "e.action"),
         ("at", q.text("e.at")),
     )
-    _insert(
+    return _insert(
         "SELECT 'decision_without_acceptance', 'case', c.id, '', c.id, CAST(NULL AS BIGINT),"  # noqa: S608
         f" c.implementation_id, c.lead_department_id, {evidence}, %s, 'open'"
         f" FROM {events} e JOIN {q.table(Case)} c ON c.id = e.case_id"
@@ -141,7 +126,7 @@ def decisions_without_acceptance(at: dt.datetime) -> None:
     )
 
 
-def out_of_sequence(at: dt.datetime) -> None:
+def out_of_sequence(at: dt.datetime) -> int:
     events = q.table(CaseEvent)
     previous = (
         f"(SELECT p.to_status FROM {events} p WHERE p.case_id = e.case_id AND p.id < e.id"  # noqa: S608
@@ -155,7 +140,7 @@ def out_of_sequence(at: dt.datetime) -> None:
         ("previous_to_status", f"COALESCE({previous}, 'draft')"),
         ("at", q.text("e.at")),
     )
-    _insert(
+    return _insert(
         "SELECT 'out_of_sequence', 'event', e.id, '', c.id, CAST(NULL AS BIGINT),"  # noqa: S608
         " c.implementation_id,"
         f" c.lead_department_id, {evidence}, %s, 'open'"
@@ -165,7 +150,7 @@ def out_of_sequence(at: dt.datetime) -> None:
     )
 
 
-def stage_order(at: dt.datetime) -> None:
+def stage_order(at: dt.datetime) -> int:
     tasks = q.table(Task)
     evidence = q.json_object(
         ("case_no", "c.case_no"),
@@ -176,7 +161,7 @@ def stage_order(at: dt.datetime) -> None:
         ("earlier_stage", "e.stage_name"),
         ("earlier_status", "e.status"),
     )
-    _insert(
+    return _insert(
         "SELECT 'stage_order', 'task', t.id, '', c.id, t.id, c.implementation_id,"  # noqa: S608
         f" t.department_id, {evidence}, %s, 'open'"
         f" FROM {tasks} t JOIN {q.table(Case)} c ON c.id = t.case_id"
@@ -240,7 +225,7 @@ def fee_problems(version: ItemVersion, charges: Any) -> list[dict[str, Any]]:
     return problems
 
 
-def fees_outside_standard(at: dt.datetime) -> None:
+def fees_outside_standard(at: dt.datetime) -> int:
     touched = rollups.batch_events().values("case_id")
     candidates = Case.objects.filter(pk__in=touched, form__has_key="fees_charged").select_related(
         "item_version"
@@ -261,7 +246,9 @@ def fees_outside_standard(at: dt.datetime) -> None:
                     found_at=at,
                 )
             )
+    before = Finding.objects.filter(rule=Finding.Rule.FEE_OUTSIDE_STANDARD).count()
     Finding.objects.bulk_create(rows, ignore_conflicts=True)
+    return Finding.objects.filter(rule=Finding.Rule.FEE_OUTSIDE_STANDARD).count() - before
 
 
 # --- zero cases ------------------------------------------------------------------------------
@@ -272,14 +259,14 @@ def previous_month(day: dt.date) -> tuple[dt.date, dt.date]:
     return end.replace(day=1), end
 
 
-def zero_cases(day: dt.date, at: dt.datetime) -> None:
+def zero_cases(day: dt.date, at: dt.datetime) -> int:
     start, end = previous_month(day)
     period = start.strftime("%Y-%m")
     implementations = q.table(ItemImplementation)
     evidence = q.json_object(
         ("period", q.text("%s")), ("item_code", "i.implementation_code"), ("submitted", "0")
     )
-    _insert(
+    return _insert(
         "SELECT 'zero_cases', 'implementation', i.id, %s, CAST(NULL AS BIGINT),"  # noqa: S608
         " CAST(NULL AS BIGINT), i.id, i.department_id,"
         f" {evidence}, %s, 'open' FROM {implementations} i"

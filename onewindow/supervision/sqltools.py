@@ -68,6 +68,13 @@ def rows(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[An
         return list(cursor.fetchall())
 
 
+def analyze(table: str) -> None:
+    """On PostgreSQL, give the planner the statistics of a table just written (temporary
+    tables have none until analysed; a big rewrite leaves them stale)."""
+    if is_postgresql():
+        execute(f"ANALYZE {table}")
+
+
 def concat(template: str, values: dict[str, str]) -> tuple[str, list[str]]:
     """A translated text with ``{name}`` slots filled by SQL expressions: ``'…' || expr || '…'``.
 
@@ -111,3 +118,23 @@ class hash_joins:
     def __exit__(self, *exc: object) -> None:
         if is_postgresql() and exc[0] is None:
             execute("SET LOCAL enable_nestloop = on")
+
+
+class index_joins:
+    """On PostgreSQL, plan the enclosed statements with nested loops over indexes.
+
+    For the incremental sweep's statements: a small set it has just written (the cases with
+    new events, the subjects that changed level) is joined with a large table by a unique or
+    indexed key. Probing the index once per row costs what the small set holds; a hash join
+    reads the whole large table, which is what the incremental sweep is there to avoid.
+    """
+
+    def __enter__(self) -> None:
+        if is_postgresql():
+            execute("SET LOCAL enable_hashjoin = off")
+            execute("SET LOCAL enable_mergejoin = off")
+
+    def __exit__(self, *exc: object) -> None:
+        if is_postgresql() and exc[0] is None:
+            execute("SET LOCAL enable_hashjoin = on")
+            execute("SET LOCAL enable_mergejoin = on")

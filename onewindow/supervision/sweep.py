@@ -1,22 +1,26 @@
-"""The supervision sweep (电子监察巡检): one set-based pass over every open case and task.
+"""The supervision sweep (电子监察巡检): a set-based pass over the open cases and tasks that
+touches only what changed since the last one.
 
 One transaction, serialised by the ``SweepState`` row lock (a second sweep waits for the
 first, so beat and a hand-run ``onewindow supervise`` never double count):
 
-1. classify: the yellow and red subjects are selected into a temporary table by two
-   ``INSERT … SELECT`` statements (cases by their promised due date, tasks by theirs) that
-   only touch rows whose due date is near (the ``status, promised_due_date`` index); the
-   thresholds come from the item's ``AlertThreshold`` or the settings, the working days from
-   a small calendar table the sweep writes first (``thresholds.remaining_days``);
-2. alerts: new ones are inserted once (``ON CONFLICT DO NOTHING`` on kind + subject + level),
-   ones whose subject left their level are resolved, come-backs reopened;
-3. notices: a message to each assignee of a newly alerted task, one digest per department to
+1. events: the new case events are counted into the rollups; the cases they belong to are the
+   sweep's "touched" cases;
+2. classify (``subjects``): every running case and active task has a ``Subject`` row with its
+   due date and the first day it is yellow, so a sweep reads only the rows whose dates the day
+   has just passed (two index ranges) and rewrites those of the touched cases; a change of
+   the thresholds or the holiday table, the first sweep, an earlier moment or ``--full``
+   rebuild the table;
+3. alerts: a subject that reached a level gets its alert once (``ON CONFLICT`` on kind +
+   subject + level reopens a come-back), the alert of the level it left is resolved; after a
+   rebuild the current set is compared with the whole alert table instead;
+4. notices: a message to each assignee of a newly alerted task, one digest per department to
    its heads and one to the supervisors;
-4. rollups from the new case events, and the day's overdue stock;
-5. the violation rules (``rules``) and the escalation of overdue supervision notices.
+5. the day's overdue stock, the violation rules (``rules``) and the escalation of overdue
+   supervision notices.
 
-Nothing here loops over cases in Python; the statements' cost grows with the number of
-subjects near or past their due date, plus two counts.
+Nothing here loops over cases in Python; a routine sweep's statements grow with the day's
+movement (subjects passing a date, cases with events), not with the number of open cases.
 """
 
 from __future__ import annotations
@@ -35,19 +39,19 @@ from onewindow.cases.models import Case, Message, Task
 from onewindow.core import audit
 from onewindow.identity.models import RoleGrant, User
 
-from . import rollups, rules, services, thresholds
+from . import rollups, rules, services, subjects
 from . import sqltools as q
-from .models import Alert, AlertThreshold, SweepRun, SweepState
+from .models import Alert, Subject, SweepRun, SweepState
 
 log = logging.getLogger(__name__)
 
 CURRENT_TABLE = "supervision_tmp_current"
-CALENDAR_TABLE = "supervision_tmp_calendar"
-RUNNING = ("accepted", "in_review")
 
 
-def run(at: dt.datetime | None = None) -> dict[str, Any]:
-    """One sweep as of ``at`` (now by default); the summary API.md names, plus details."""
+def run(at: dt.datetime | None = None, *, full: bool = False) -> dict[str, Any]:
+    """One sweep as of ``at`` (now by default); the summary API.md names, plus details.
+    ``full`` recomputes every subject and compares every alert (a repair; routine sweeps are
+    incremental)."""
     at = at or timezone.now()
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
@@ -58,137 +62,118 @@ def run(at: dt.datetime | None = None) -> dict[str, Any]:
         day = timezone.localdate(at)
         sweep = SweepRun.objects.create(at=at, day=day, started_at=timezone.now())
         try:
-            counts = _classify(day)
-            new_alerts = _record_alerts(sweep, at)
-            _notify(sweep, day)
             batch = rollups.ingest(state)
-            rollups.snapshot_overdue(day, CURRENT_TABLE)
+            rebuilt = subjects.classify(state, day, full=full)
+            new_alerts = _record_alerts(sweep, at, day, rebuilt=rebuilt)
+            _notify(sweep, day)
+            rollups.snapshot_overdue(day)
             findings = rules.run_all(sweep=sweep, day=day, at=at, batch=batch)
             escalated = services.escalate_overdue_notices(day=day, at=at)
         finally:
             rollups.drop_batch()
+            subjects.drop_temporary()
             q.execute(f"DROP TABLE IF EXISTS {CURRENT_TABLE}")
-            q.execute(f"DROP TABLE IF EXISTS {CALENDAR_TABLE}")
+        counts = subjects.totals(state.tally)
         summary: dict[str, Any] = {
             "checked": counts["checked"],
-            "green": counts["checked"] - counts["yellow"] - counts["red"],
+            "green": counts["green"],
             "yellow": counts["yellow"],
             "red": counts["red"],
             "new_alerts": new_alerts,
             "cases": counts["cases"],
             "tasks": counts["tasks"],
-            "paused": counts["paused"],
+            "paused": Case.objects.filter(status="suspended").count(),
             "events": batch.events,
             "new_findings": findings,
             "escalated_notices": escalated,
+            "full": rebuilt,
             "at": at.isoformat(),
         }
         sweep.seconds = round(time.perf_counter() - started, 3)
         sweep.summary = summary
         sweep.save(update_fields=["seconds", "summary"])
         state.last_run_at = at
-        state.save(update_fields=["event_watermark", "last_run_at"])
+        state.save(
+            update_fields=[
+                "event_watermark",
+                "last_run_at",
+                "classified_on",
+                "generation",
+                "tally",
+            ]
+        )
         audit.record("supervision.sweep", obj=sweep, detail=summary)
     return summary
 
 
-# --- 1. classify -----------------------------------------------------------------------------
+# --- 3. alerts -------------------------------------------------------------------------------
 
 
-def _classify(day: dt.date) -> dict[str, int]:
-    calendar_rows, cutoff = thresholds.remaining_days(day, thresholds.largest_threshold())
-    q.execute(f"CREATE TEMPORARY TABLE {CALENDAR_TABLE} (day date PRIMARY KEY, remaining integer)")
-    with_calendar = f"INSERT INTO {CALENDAR_TABLE} (day, remaining) VALUES (%s, %s)"  # noqa: S608
-    from django.db import connection
+def _record_alerts(sweep: SweepRun, at: dt.datetime, day: dt.date, *, rebuilt: bool) -> int:
+    """Raise the alerts of the levels reached, reopen come-backs, resolve the levels left; the
+    number of new alerts."""
+    if rebuilt:
+        with q.hash_joins():
+            _compare_alerts(sweep, at, day)
+    else:
+        with q.index_joins():
+            _apply_changes(sweep, at)
+    return Alert.objects.filter(run=sweep).count()
 
-    with connection.cursor() as cursor:
-        cursor.executemany(with_calendar, [(q.date(d), r) for d, r in calendar_rows])
+
+def _apply_changes(sweep: SweepRun, at: dt.datetime) -> None:
+    """The alerts of the subjects in ``subjects.CHANGES_TABLE`` only: the open alerts are those
+    of the levels the subjects had on the last sweep's day, so a subject at a new level (or
+    with a moved due date) gets that level's alert, open and dated, and the alert of the level
+    it left is resolved."""
+    alerts, changes = q.table(Alert), subjects.CHANGES_TABLE
+    q.execute(
+        f"INSERT INTO {alerts} (kind, subject_id, level, case_id, task_id, department_id,"  # noqa: S608
+        " implementation_id, due_date, raised_at, resolved_at, run_id)"
+        " SELECT kind, subject_id, new_level, case_id,"
+        " CASE WHEN kind = 'task' THEN subject_id END, department_id, implementation_id,"
+        f" new_due, %s, NULL, %s FROM {changes}"
+        " WHERE new_level IN ('yellow', 'red')"
+        " AND (old_level IS NULL OR old_level <> new_level OR old_due <> new_due)"
+        # In case order: the reads of the new alerts' cases and tasks that follow are then
+        # nearly sequential.
+        " ORDER BY case_id, kind, subject_id"
+        " ON CONFLICT (kind, subject_id, level)"
+        " DO UPDATE SET resolved_at = NULL, due_date = EXCLUDED.due_date",
+        [q.moment(at), sweep.pk],
+    )
+    q.execute(
+        f"UPDATE {alerts} SET resolved_at = %s WHERE resolved_at IS NULL"  # noqa: S608
+        " AND (kind, subject_id, level) IN (SELECT kind, subject_id, old_level"
+        f" FROM {changes} WHERE old_level IN ('yellow', 'red')"
+        " AND (new_level IS NULL OR new_level <> old_level))",
+        [q.moment(at)],
+    )
+
+
+def _compare_alerts(sweep: SweepRun, at: dt.datetime, day: dt.date) -> None:
+    """After a rebuild: insert the new alerts, reopen come-backs, resolve the ones no longer
+    current, comparing the current set with the whole alert table.
+
+    Differences are taken with ``EXCEPT`` (a set difference, linear in both sides), never with
+    a correlated lookup per row: an ``INSERT`` that looked the alert table up per row could
+    read the rows it is appending.
+    """
     q.execute(
         f"CREATE TEMPORARY TABLE {CURRENT_TABLE} ("
         " kind varchar(4), subject_id bigint, case_id bigint, task_id bigint,"
         " level varchar(6), due_date date, department_id bigint, implementation_id bigint,"
-        " channel varchar(16), remaining integer, assignee_id bigint, fresh boolean)"
-    )
-    default = thresholds.default()
-    cases, versions = q.table(Case), "catalog_itemversion"
-    tasks, limits = q.table(Task), q.table(AlertThreshold)
-    today, far = q.date(day), q.date(cutoff)
-
-    def yellow(limit: str) -> str:
-        share = f"{limit} * COALESCE(th.yellow_percent, %s) / 100"
-        return "r.remaining <= " + q.greatest("COALESCE(th.min_workdays, %s)", share)
-
-    columns = (
-        "kind, subject_id, case_id, task_id, level, due_date, department_id,"
-        " implementation_id, channel, remaining, assignee_id"
+        " fresh boolean)"
     )
     q.execute(
-        f"INSERT INTO {CURRENT_TABLE} ({columns})"  # noqa: S608
-        " SELECT 'case', c.id, c.id, NULL,"
-        " CASE WHEN c.promised_due_date < %s THEN 'red' ELSE 'yellow' END,"
-        " c.promised_due_date, c.lead_department_id, c.implementation_id, c.channel,"
-        " r.remaining, NULL"
-        f" FROM {cases} c JOIN {versions} v ON v.id = c.item_version_id"
-        f" LEFT JOIN {limits} th ON th.implementation_id = c.implementation_id"
-        f" LEFT JOIN {CALENDAR_TABLE} r ON r.day = c.promised_due_date"
-        " WHERE c.status IN ('accepted', 'in_review') AND c.promised_due_date < %s"
-        f" AND (c.promised_due_date < %s OR {yellow('v.promised_days')})",
-        [today, far, today, default.min_workdays, default.yellow_percent],
-    )
-    q.execute(
-        f"INSERT INTO {CURRENT_TABLE} ({columns})"  # noqa: S608
-        " SELECT 'task', t.id, t.case_id, t.id,"
-        " CASE WHEN t.due_date < %s THEN 'red' ELSE 'yellow' END,"
-        " t.due_date, t.department_id, c.implementation_id, c.channel, r.remaining,"
-        " t.assignee_id"
-        f" FROM {tasks} t JOIN {cases} c ON c.id = t.case_id"
-        f" LEFT JOIN {limits} th ON th.implementation_id = c.implementation_id"
-        f" LEFT JOIN {CALENDAR_TABLE} r ON r.day = t.due_date"
-        " WHERE t.status = 'active' AND t.due_date < %s AND c.status = 'in_review'"
-        f" AND (t.due_date < %s OR {yellow('t.days')})",
-        [today, far, today, default.min_workdays, default.yellow_percent],
+        f"INSERT INTO {CURRENT_TABLE} (kind, subject_id, case_id, task_id, level, due_date,"  # noqa: S608
+        " department_id, implementation_id)"
+        " SELECT kind, subject_id, case_id, CASE WHEN kind = 'task' THEN subject_id END,"
+        " CASE WHEN due_date < %s THEN 'red' ELSE 'yellow' END, due_date, department_id,"
+        f" implementation_id FROM {q.table(Subject)} WHERE due_date < %s OR yellow_from <= %s",
+        [q.date(day), q.date(day), q.date(day)],
     )
     q.execute(f"CREATE INDEX supervision_tmp_current_key ON {CURRENT_TABLE} (subject_id)")
-    levels = dict(
-        q.rows(f"SELECT level, COUNT(*) FROM {CURRENT_TABLE} GROUP BY level")  # noqa: S608
-    )
-    running = int(
-        q.scalar(f"SELECT COUNT(*) FROM {cases} WHERE status IN ('accepted', 'in_review')")  # noqa: S608
-    )
-    active = int(q.scalar(f"SELECT COUNT(*) FROM {tasks} WHERE status = 'active'"))  # noqa: S608
-    paused_tasks = int(
-        q.scalar(
-            f"SELECT COUNT(*) FROM {tasks} t JOIN {cases} c ON c.id = t.case_id"  # noqa: S608
-            " WHERE c.status = 'suspended' AND t.status = 'active'"
-        )
-    )
-    paused = Case.objects.filter(status="suspended").count()
-    checked = running + active - paused_tasks
-    return {
-        "checked": checked,
-        "cases": running,
-        "tasks": active - paused_tasks,
-        "paused": paused,
-        "yellow": int(levels.get("yellow", 0)),
-        "red": int(levels.get("red", 0)),
-    }
-
-
-# --- 2. alerts -------------------------------------------------------------------------------
-
-
-def _record_alerts(sweep: SweepRun, at: dt.datetime) -> int:
-    """Insert the new alerts, reopen come-backs, resolve the ones no longer current.
-
-    Differences between the current set and the alert table are taken with ``EXCEPT`` (a
-    set difference, linear in both sides), never with a correlated lookup per row: an
-    ``INSERT`` that looked the alert table up per row could read the rows it is appending.
-    """
-    with q.hash_joins():
-        return _compare_alerts(sweep, at)
-
-
-def _compare_alerts(sweep: SweepRun, at: dt.datetime) -> int:
     alerts = q.table(Alert)
     key = "kind, subject_id, level"
     current = CURRENT_TABLE
@@ -218,10 +203,9 @@ def _compare_alerts(sweep: SweepRun, at: dt.datetime) -> int:
         f" EXCEPT SELECT {key} FROM {current})",
         [q.moment(at)],
     )
-    return Alert.objects.filter(run=sweep).count()
 
 
-# --- 3. notices ------------------------------------------------------------------------------
+# --- 4. notices ------------------------------------------------------------------------------
 
 
 def _notify(sweep: SweepRun, day: dt.date) -> None:

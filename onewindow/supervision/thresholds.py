@@ -8,13 +8,18 @@ A running case (its promised due date) or an active task (its due date) is
   (default 20 % and 1 working day, per item in ``AlertThreshold``);
 * green otherwise.
 
-``level()`` is the rule for one subject; the sweep applies the same rule to every subject at
-once in SQL, with ``remaining_days()`` as its calendar.
+Since the working days left only shrink as the day advances, a subject is yellow from one
+day on, ``yellow_from()``: the threshold + 1-th working day on or before its due date (on it,
+exactly the threshold's working days are left after it), and red from the day after its due
+date. ``level()`` is the rule for one subject; the sweep keeps both dates for every subject
+(``Subject``, computed in SQL over ``workday_numbers()``) and compares them with the day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -57,9 +62,15 @@ def level(day: dt.date, due: dt.date, limit: int, threshold: Threshold) -> str:
     return "yellow" if remaining <= threshold.workdays(limit) else "green"
 
 
+def yellow_from(due: dt.date, workdays: int) -> dt.date:
+    """The first day a subject due on ``due`` is yellow when its threshold is ``workdays``
+    working days: on and after it at most ``workdays`` working days are left, before it more."""
+    return nth_workday_back(due, workdays + 1)
+
+
 def largest_threshold() -> int:
     """The largest yellow threshold any case or task can have, from the (small) catalog and
-    threshold tables: the sweep's calendar needs to reach that far."""
+    threshold tables: how far before a due date the sweep's calendar must reach."""
     from onewindow.catalog.models import ItemVersion, ProcessStage
 
     from .models import AlertThreshold
@@ -77,32 +88,66 @@ def largest_threshold() -> int:
     return max(least, limit * percent // 100)
 
 
-def remaining_days(day: dt.date, largest: int) -> tuple[list[tuple[dt.date, int]], dt.date]:
-    """Every date from ``day`` on whose remaining working days (after ``day``, up to and
-    including the date) are at most ``largest``, with that number; and the first date past
-    them (the ``largest + 1``-th working day after ``day``)."""
-    horizon = day + dt.timedelta(days=largest * 2 + 30)
-    window = calendar.CalendarWindow(day, horizon)
-    table: list[tuple[dt.date, int]] = [(day, 0)]
-    current, counted = day, 0
-    while True:
+def workday_numbers(start: dt.date, end: dt.date) -> list[tuple[dt.date, int, bool]]:
+    """Every date from ``start`` to ``end`` with the number of working days from ``start`` up
+    to and including it, and whether it is one. The working day numbered ``n - t`` is the
+    ``t + 1``-th working day on or before a date numbered ``n``: its ``yellow_from`` for a
+    threshold of ``t`` (when ``start`` lies at least ``t + 1`` working days before it)."""
+    window = calendar.CalendarWindow(start, end)
+    rows: list[tuple[dt.date, int, bool]] = []
+    current, counted = start, 0
+    while current <= end:
+        workday = window.is_workday(current)
+        counted += workday
+        rows.append((current, counted, workday))
         current += dt.timedelta(days=1)
-        if window.is_workday(current):
-            counted += 1
-            if counted > largest:
-                return table, current
-        table.append((current, counted))
+    return rows
+
+
+def calendar_start(earliest_due: dt.date, largest: int) -> dt.date:
+    """A start for ``workday_numbers`` that lies ``largest + 1`` working days or more before
+    ``earliest_due`` (holidays never take more than about 40 % of the days)."""
+    return earliest_due - dt.timedelta(days=(largest + 1) * 2 + 30)
+
+
+def fingerprint() -> str:
+    """A digest of everything a subject's ``yellow_from`` depends on besides its own row: the
+    default threshold, the per-item thresholds and the holiday table. The sweep recomputes
+    every subject when it changes."""
+    from onewindow.core.models import CalendarDay
+
+    from .models import AlertThreshold
+
+    base = default()
+    facts = {
+        "default": [base.yellow_percent, base.min_workdays],
+        "items": list(
+            AlertThreshold.objects.order_by("implementation_id").values_list(
+                "implementation_id", "yellow_percent", "min_workdays"
+            )
+        ),
+        "calendar": [
+            [day.isoformat(), kind]
+            for day, kind in CalendarDay.objects.order_by("date").values_list("date", "kind")
+        ],
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
 
 def acceptance_deadline_day(day: dt.date, limit: int) -> dt.date:
     """The earliest submission day still within ``limit`` working days on ``day``: a case
     submitted before it has waited more than ``limit`` working days (as
     ``cases.queries.acceptance_overdue`` counts them)."""
-    window = calendar.CalendarWindow(day - dt.timedelta(days=limit * 2 + 30), day)
+    return nth_workday_back(day, limit + 1)
+
+
+def nth_workday_back(day: dt.date, n: int) -> dt.date:
+    """The ``n``-th working day on or before ``day`` (``day`` itself is the first if it is one)."""
+    window = calendar.CalendarWindow(day - dt.timedelta(days=n * 2 + 30), day)
     current, counted = day, 0
     while True:
         if window.is_workday(current):
             counted += 1
-            if counted == limit + 1:
+            if counted == n:
                 return current
         current -= dt.timedelta(days=1)

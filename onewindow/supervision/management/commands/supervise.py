@@ -1,4 +1,4 @@
-"""``onewindow supervise [--at ISO-DATETIME]``: one sweep as of that moment (API.md)."""
+"""``onewindow supervise [--at ISO-DATETIME] [--full]``: one sweep as of that moment (API.md)."""
 
 from __future__ import annotations
 
@@ -31,12 +31,18 @@ class Command(BaseCommand):
             "--at",
             help="the moment to sweep as of (ISO 8601; default now; no offset: Asia/Shanghai)",
         )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="recompute every case and task and compare every alert (after data was "
+            "written around the case engine); routine sweeps are incremental",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from onewindow.supervision import sweep
 
         at = parse_moment(options["at"]) if options.get("at") else None
-        summary = sweep.run(at)
+        summary = sweep.run(at, full=options.get("full", False))
         self.stdout.write(
             f"swept {summary['checked']} cases and tasks: {summary['yellow']} yellow, "
             f"{summary['red']} red, {summary['new_alerts']} new alerts, "

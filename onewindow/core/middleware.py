@@ -1,0 +1,115 @@
+"""Database outages answered as 503: the request failed cleanly and may be retried.
+
+When PostgreSQL restarts, fails over or refuses connections, Django raises
+``django.db.OperationalError`` or ``InterfaceError``. Every transaction of the request was
+rolled back with its connection, so nothing was written: the honest answer is 503 Service
+Unavailable with ``Retry-After``, not 500. ``DatabaseUnavailableMiddleware`` gives it
+
+- for the API (django-ninja catches view exceptions itself): an exception handler on the API
+  instance, answering with the error envelope ``{"error": {"code": "service_unavailable", …}}``;
+- for pages and for failures inside other middleware (sessions, authentication): Django turns
+  the exception into a 500 response and signals ``got_request_exception`` first; the receiver
+  marks the request and the middleware, outermost but for security headers, replaces that
+  response with a 503 page (JSON under ``/api/``).
+
+Database errors that are the request's own fault (``IntegrityError``, ``DataError``) are not
+outages and keep their usual handling.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from .errors import envelope
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+_MARK = "_onewindow_database_unavailable"
+
+
+def _message() -> str:
+    return _("数据库暂时不可用，请求未被处理，请稍后重试")
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """The 503 answer: the API's error envelope under ``/api/``, a short page elsewhere."""
+    message = _message()
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            envelope("service_unavailable", message, {"retry_after_seconds": RETRY_AFTER_SECONDS}),
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        title = _("服务暂时不可用")
+        body = (
+            '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+            f"<p>{escape(message)}</p></body></html>"
+        )
+        response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _api_outage(request: HttpRequest, exc: BaseException | type[BaseException]) -> HttpResponse:
+    log.warning("database unavailable on %s: %s", request.path, exc)
+    return unavailable_response(request)
+
+
+def _mark_outage(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """``got_request_exception`` receiver: remember that the 500 about to be sent is an
+    outage (the exception being handled is in ``sys.exc_info()``)."""
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, OUTAGES):
+        setattr(request, _MARK, True)
+
+
+_installed = False
+
+
+def _install() -> None:
+    """Once per process: the API's handler and the signal receiver."""
+    global _installed
+    if _installed:
+        return
+    from .api import api
+
+    for exc_class in OUTAGES:
+        api.add_exception_handler(exc_class, _api_outage)
+    got_request_exception.connect(_mark_outage, dispatch_uid="onewindow.core.database_outage")
+    _installed = True
+
+
+class DatabaseUnavailableMiddleware:
+    """503 with ``Retry-After`` and a Chinese message when the database is unreachable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        _install()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, _MARK, False) and response.status_code == 500:
+            log.warning("database unavailable on %s", request.path)
+            return unavailable_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OUTAGES):
+            log.warning("database unavailable on %s: %s", request.path, exception)
+            return unavailable_response(request)
+        return None
