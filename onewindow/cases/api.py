@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
-from ninja.responses import Status as Reply
 from pydantic import WithJsonSchema
 
 from onewindow.catalog.models import ItemImplementation
 from onewindow.core import idempotency
 from onewindow.core.api import ErrorOut, PageQuery, PageSizeQuery, page_window
-from onewindow.core.errors import ApiError, NotFound
+from onewindow.core.errors import NotFound
 from onewindow.core.masking import mask_id_number, mask_name, mask_phone
 from onewindow.identity.api_auth import api_user
 from onewindow.licences import queries as licence_queries
@@ -256,39 +253,17 @@ def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     }
 
 
-def _django_errors(exc: ValidationError) -> ApiError:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
-    return ApiError(400, "invalid_input", _("请求参数有误"), {"fields": fields})
-
-
 def _run(request: HttpRequest, key: str | None, payload: Any, status: int, work: Any) -> Any:
-    user = api_user(request)
-
-    def handler() -> tuple[int, Any]:
-        try:
-            case = work(user)
-        except ValidationError as exc:
-            raise _django_errors(exc) from exc
-        except PermissionDenied as exc:
-            raise ApiError(403, "forbidden", str(exc) or _("无权执行该操作")) from exc
-        except engine.InvalidTransition as exc:
-            raise ApiError(
-                409,
-                "invalid_transition",
-                _("当前状态（%(s)s）不允许该操作") % {"s": exc.status},
-                {"action": exc.action, "status": exc.status},
-            ) from exc
-        return status, json.loads(json.dumps(case_detail(request, case), default=str))
-
-    status_code, body = idempotency.run(
-        owner=str(user.pk),
+    return idempotency.api_write(
+        request,
+        user=api_user(request),
         key=key,
-        method=request.method or "POST",
-        path=request.path,
         payload=payload,
-        handler=handler,
+        status=status,
+        work=work,
+        render=lambda result: case_detail(request, result),
+        transitions=(engine.InvalidTransition,),
     )
-    return Reply(status_code, body)
 
 
 @router.post(

@@ -22,9 +22,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja.responses import Status as Reply
 
 from . import crypto
 from .errors import ApiError
@@ -143,3 +146,55 @@ def _unlock(lock_id: int) -> None:
     except DatabaseError:
         # The connection is gone (the database restarted), and its session's lock with it.
         connection.close_if_unusable_or_obsolete()
+
+
+def validation_error(exc: ValidationError) -> ApiError:
+    """A service's ``ValidationError`` as the API's 400, with the messages per field."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+    return ApiError(400, "invalid_input", _("请求参数有误"), {"fields": fields})
+
+
+def api_write(
+    request: HttpRequest,
+    *,
+    user: Any,
+    key: str | None,
+    payload: Any,
+    status: int,
+    work: Callable[[Any], Any],
+    render: Callable[[Any], Any],
+    transitions: tuple[type[Exception], ...],
+) -> Reply:
+    """One write of the API under its ``Idempotency-Key``.
+
+    ``work(user)`` runs the service; ``render(result)`` makes the response body. The services'
+    refusals become the API's errors: ``ValidationError`` 400 with the fields, ``PermissionDenied``
+    403, an illegal move (one of ``transitions``, each with ``action`` and ``status``) 409.
+    """
+
+    def handler() -> tuple[int, Any]:
+        try:
+            result = work(user)
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+        except PermissionDenied as exc:
+            raise ApiError(403, "forbidden", str(exc) or _("无权执行该操作")) from exc
+        except transitions as exc:
+            action, state = getattr(exc, "action", ""), getattr(exc, "status", "")
+            raise ApiError(
+                409,
+                "invalid_transition",
+                getattr(exc, "message", "") or _("当前状态（%(s)s）不允许该操作") % {"s": state},
+                {"action": action, "status": state},
+            ) from exc
+        return status, json.loads(json.dumps(render(result), default=str))
+
+    status_code, body = run(
+        owner=str(user.pk),
+        key=key,
+        method=request.method or "POST",
+        path=request.path,
+        payload=payload,
+        handler=handler,
+    )
+    return Reply(status_code, body)

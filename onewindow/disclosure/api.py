@@ -18,12 +18,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
-from ninja.responses import Status as Reply
 
 from onewindow.core import idempotency
 from onewindow.core.api import ErrorOut, PageQuery, PageSizeQuery, page_window
@@ -288,39 +286,17 @@ def request_detail(http: HttpRequest, request: DisclosureRequest) -> dict[str, A
     }
 
 
-def _django_errors(exc: ValidationError) -> ApiError:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
-    return ApiError(400, "invalid_input", _("请求参数有误"), {"fields": fields})
-
-
 def _run(http: HttpRequest, key: str | None, payload: Any, status: int, work: Any) -> Any:
-    user = api_user(http)
-
-    def handler() -> tuple[int, Any]:
-        try:
-            request = work(user)
-        except ValidationError as exc:
-            raise _django_errors(exc) from exc
-        except PermissionDenied as exc:
-            raise ApiError(403, "forbidden", str(exc) or _("无权执行该操作")) from exc
-        except services.InvalidTransition as exc:
-            raise ApiError(
-                409,
-                "invalid_transition",
-                exc.message or _("当前状态（%(s)s）不允许该操作") % {"s": exc.status},
-                {"action": exc.action, "status": exc.status},
-            ) from exc
-        return status, json.loads(json.dumps(request_detail(http, request), default=str))
-
-    status_code, body = idempotency.run(
-        owner=str(user.pk),
+    return idempotency.api_write(
+        http,
+        user=api_user(http),
         key=key,
-        method=http.method or "POST",
-        path=http.path,
         payload=payload,
-        handler=handler,
+        status=status,
+        work=work,
+        render=lambda result: request_detail(http, result),
+        transitions=(services.InvalidTransition,),
     )
-    return Reply(status_code, body)
 
 
 WRITE_RESPONSES = {

@@ -8,15 +8,12 @@ table; writes accept ``Idempotency-Key``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
-from ninja.responses import Status as Reply
 
 from onewindow.core import idempotency
 from onewindow.core.api import ErrorOut, PageQuery, PageSizeQuery, page_window
@@ -210,34 +207,16 @@ def _staff(request: HttpRequest, *roles: str) -> User:
 
 
 def _run(request: HttpRequest, key: str | None, payload: Any, status: int, work: Any) -> Any:
-    user = api_user(request)
-
-    def handler() -> tuple[int, Any]:
-        try:
-            ticket = work(user)
-        except ValidationError as exc:
-            fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
-            raise ApiError(400, "invalid_input", _("请求参数有误"), {"fields": fields}) from exc
-        except PermissionDenied as exc:
-            raise ApiError(403, "forbidden", str(exc) or _("无权执行该操作")) from exc
-        except lifecycle.InvalidTransition as exc:
-            raise ApiError(
-                409,
-                "invalid_transition",
-                _("当前状态（%(s)s）不允许该操作") % {"s": exc.status},
-                {"action": exc.action, "status": exc.status},
-            ) from exc
-        return status, json.loads(json.dumps(_ticket(request, ticket), default=str))
-
-    status_code, body = idempotency.run(
-        owner=str(user.pk),
+    return idempotency.api_write(
+        request,
+        user=api_user(request),
         key=key,
-        method=request.method or "POST",
-        path=request.path,
         payload=payload,
-        handler=handler,
+        status=status,
+        work=work,
+        render=lambda result: _ticket(request, result),
+        transitions=(lifecycle.InvalidTransition,),
     )
-    return Reply(status_code, body)
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

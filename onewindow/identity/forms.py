@@ -173,6 +173,8 @@ class _RegistrationForm(BootstrapMixin, forms.Form):
         return password2
 
     def _provisional_user(self) -> User:
+        """The unsaved account the password is checked against (its name, ID…): each
+        registration form builds its own."""
         raise NotImplementedError
 
     def clean(self) -> dict[str, Any]:

@@ -29,8 +29,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases import engine
 from onewindow.cases import queries as case_queries
+from onewindow.cases import services as case_services
 from onewindow.cases.models import Case, Status, Task
 from onewindow.catalog.models import ItemVersion
 from onewindow.core import calendar, crypto
@@ -102,12 +102,8 @@ YELLOW_SHARE = 0.2
 
 
 def role_grants(user: User) -> dict[str, int | None]:
-    """The user's roles, each with the department it is held in (one query, cached)."""
-    cached: dict[str, int | None] | None = getattr(user, "_workbench_grants", None)
-    if cached is None:
-        cached = dict(user.role_grants.values_list("role", "department_id")) if user.pk else {}
-        user._workbench_grants = cached  # type: ignore[attr-defined]
-    return cached
+    """The user's roles, each with the department it is held in (``User.role_grant_pairs``)."""
+    return dict(user.role_grant_pairs())
 
 
 def posts_of(user: User) -> list[Post]:
@@ -463,35 +459,13 @@ class AllowedActions:
 
 
 def allowed_actions(user: User, case: Case, tasks: Iterable[Task]) -> AllowedActions:
-    """What ``user`` may do: the engine's state table (``engine.allowed_actions``) narrowed to
-    the rights API.md gives each role; the engine checks both again when the form is posted."""
-    by_state = set(engine.allowed_actions(case.status))
-    grants = role_grants(user)
-    in_lead = case.lead_department_id
-
-    def holds(role: str, department_id: int | None = in_lead) -> bool:
-        return role in grants and (role == "window_clerk" or grants[role] == department_id)
-
-    may_accept = holds("window_clerk") or holds("handler")
-    approver = holds("approver")
+    """What ``user`` may do now (``cases.services.actions_for``: the state table narrowed to
+    the person's rights), with the active tasks they may complete."""
     tasks = list(tasks)
-    open_tasks = [t for t in tasks if t.status in OPEN_TASK_STATUSES]
+    names = tuple(case_services.actions_for(user, case, tasks))
     mine = tuple(
-        t for t in tasks if t.status == TaskStatus.ACTIVE and holds(t.role, t.department_id)
+        t for t in tasks if t.status == TaskStatus.ACTIVE and user.holds(t.role, t.department_id)
     )
-    rights = {
-        "accept": may_accept,
-        "reject": may_accept,
-        "request_corrections": may_accept,
-        "complete_task": bool(mine),
-        "grant": approver and not open_tasks,
-        "deny": approver and not open_tasks,
-        "suspend": approver,
-        "resume": approver,
-        "deliver": may_accept,
-        "terminate": approver,
-    }
-    names = tuple(a for a in engine.ACTIONS if a in by_state and rights.get(a, False))
     return AllowedActions(names=names, tasks=mine if "complete_task" in names else ())
 
 
