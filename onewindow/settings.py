@@ -352,6 +352,8 @@ ONEWINDOW_API_MAX_PAGE_SIZE = 100
 # limit (and at least this many); per-item overrides are AlertThreshold rows (admin).
 ONEWINDOW_SUPERVISION_YELLOW_PERCENT = env_int("ONEWINDOW_SUPERVISION_YELLOW_PERCENT", 20)
 ONEWINDOW_SUPERVISION_YELLOW_MIN_WORKDAYS = env_int("ONEWINDOW_SUPERVISION_YELLOW_MIN_WORKDAYS", 1)
+# Memory for the sweep's sorts and hashes (PostgreSQL work_mem, set for its transaction only).
+ONEWINDOW_SUPERVISION_WORK_MEM = os.environ.get("ONEWINDOW_SUPERVISION_WORK_MEM", "64MB")
 # An unanswered supervision notice earns a yellow card past its deadline, a red one this many
 # working days later.
 ONEWINDOW_SUPERVISION_RED_CARD_WORKDAYS = env_int("ONEWINDOW_SUPERVISION_RED_CARD_WORKDAYS", 3)

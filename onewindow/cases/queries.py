@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Case as SqlCase
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import User
 
+from . import alerts
 from .models import Case, Task
 
 # Staff roles that see every case of the centre: general windows accept any item (一窗受理),
@@ -40,7 +45,8 @@ def public_lookup(case_no: str, query_code: str) -> Case | None:
     """A case by number and query code, for the public progress page (no login)."""
     if not case_no or not query_code or len(case_no) > 32 or len(query_code) > 12:
         return None
-    case = Case.objects.filter(case_no=case_no).first()
+    # The item's name is on the page and in the API's answer: read it with the case.
+    case = Case.objects.select_related("item_version").filter(case_no=case_no).first()
     if case is None or not _same(case.query_code, query_code.strip().upper()):
         return None
     return case
@@ -52,22 +58,22 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def alert(case: Case, on: object = None) -> str:
-    """green / yellow / red for a running case by its promised due date (none otherwise)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from onewindow.core import calendar
-
-    if case.status not in {"accepted", "in_review"} or case.promised_due_date is None:
-        return "none"
+def alert(case: Case, on: object = None, *, thresholds: alerts.Thresholds | None = None) -> str:
+    """green / yellow / red for a running case by its promised due date (none otherwise), by
+    the one rule of ``cases.alerts`` (per-item thresholds included). Pass ``thresholds``
+    (``alerts.load()``) when colouring many cases, so that they are read once."""
     day = on if isinstance(on, dt.date) else timezone.localdate()
-    if day > case.promised_due_date:
-        return "red"
-    remaining = calendar.workdays_between(day, case.promised_due_date)
-    limit = max(case.item_version.promised_days, 1)
-    return "yellow" if remaining <= max(1, round(limit * 0.2)) else "green"
+    return alerts.case_alert(case, day, thresholds)
+
+
+def alert_rank(day: dt.date, thresholds: alerts.Thresholds | None = None) -> SqlCase:
+    """``alert`` as an SQL expression over cases, to filter, count and sort on: its rank in
+    ``ALERTS`` (0 red, 1 yellow, 2 green, 3 none)."""
+    return alerts.rank(day, thresholds)
+
+
+ALERTS = alerts.ALERTS
+ALERT_RANK = alerts.ALERT_RANK
 
 
 ACCEPTANCE_LIMIT_WORKDAYS = 5  # 行政许可法第三十二条
@@ -75,10 +81,6 @@ ACCEPTANCE_LIMIT_WORKDAYS = 5  # 行政许可法第三十二条
 
 def acceptance_overdue(case: Case, on: object = None) -> bool:
     """A submitted case still waiting for an acceptance decision after 5 working days."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     from onewindow.core import calendar
 
     if case.status != "submitted" or case.submitted_at is None:

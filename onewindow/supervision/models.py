@@ -194,6 +194,7 @@ class Alert(models.Model):
         on_delete=models.SET_NULL,
         related_name="alerts",
         db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -203,9 +204,13 @@ class Alert(models.Model):
                 fields=["kind", "subject_id", "level"], name="supervision_alert_once"
             )
         ]
+        # Only the open alerts are indexed for the readers (the alert list and map): a resolved
+        # alert leaves this index, and resolving one (an update) adds no entry to it.
         indexes = [
             models.Index(
-                fields=["resolved_at", "level", "department"], name="supervision_alert_open"
+                fields=["department", "level"],
+                name="supervision_alert_open",
+                condition=models.Q(resolved_at__isnull=True),
             )
         ]
         verbose_name = _("预警")

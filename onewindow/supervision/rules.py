@@ -37,7 +37,10 @@ from onewindow.catalog.models import ItemImplementation, ItemVersion
 
 from . import rollups, thresholds
 from . import sqltools as q
-from .models import Alert, DailyItemStat, Finding, SweepRun
+from .models import DailyItemStat, Finding
+
+# The alerts the running sweep raised (``sweep._record_alerts`` fills it).
+RAISED_TABLE = "supervision_tmp_raised"
 
 FINDING_COLUMNS = (
     "rule, subject_type, subject_id, period, case_id, task_id, implementation_id,"
@@ -45,9 +48,9 @@ FINDING_COLUMNS = (
 )
 
 
-def run_all(*, sweep: SweepRun, day: dt.date, at: dt.datetime, batch: rollups.Batch) -> int:
+def run_all(*, day: dt.date, at: dt.datetime, batch: rollups.Batch) -> int:
     """Every rule; the number of new findings."""
-    found = overdue(sweep, at)
+    found = overdue(at)
     found += acceptance_overdue(day, at)
     if batch.events:
         found += decisions_without_acceptance(at)
@@ -70,19 +73,19 @@ def _insert(select: str, params: list[Any]) -> int:
     )
 
 
-def overdue(sweep: SweepRun, at: dt.datetime) -> int:
+def overdue(at: dt.datetime) -> int:
+    """A finding for every case or task this sweep found red, with the alert's dates as its
+    evidence (the case number is the finding's case)."""
     evidence = q.json_object(
         ("due_date", q.text("a.due_date")),
         ("raised_at", q.text("a.raised_at")),
-        ("case_no", "c.case_no"),
     )
     return _insert(
         "SELECT CASE WHEN a.kind = 'case' THEN 'overdue_case' ELSE 'overdue_task' END,"  # noqa: S608
         " a.kind, a.subject_id, '', a.case_id, a.task_id, a.implementation_id,"
-        f" a.department_id, {evidence}, %s, 'open'"
-        f" FROM {q.table(Alert)} a JOIN {q.table(Case)} c ON c.id = a.case_id"
-        " WHERE a.run_id = %s AND a.level = 'red'",
-        [q.moment(at), sweep.pk],
+        f" a.department_id, {evidence}, %s, 'open' FROM {RAISED_TABLE} a"
+        " WHERE a.level = 'red'",
+        [q.moment(at)],
     )
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -100,6 +101,17 @@ def concat(template: str, values: dict[str, str]) -> tuple[str, list[str]]:
         return "%s", [""]
     cast = [f"CAST({p} AS TEXT)" if p == "%s" else p for p in parts]
     return " || ".join(cast), params
+
+
+def batch_memory() -> None:
+    """On PostgreSQL, give the enclosing transaction ``ONEWINDOW_SUPERVISION_WORK_MEM`` for
+    sorts and hashes: the sweep sorts and hashes hundreds of thousands of rows at once, which
+    the server's default (a few MB per operation, sized for many small queries) would spill to
+    temporary files."""
+    if is_postgresql():
+        execute(
+            "SELECT set_config('work_mem', %s, true)", [settings.ONEWINDOW_SUPERVISION_WORK_MEM]
+        )
 
 
 class hash_joins:

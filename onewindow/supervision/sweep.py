@@ -31,7 +31,6 @@ import time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +45,12 @@ from .models import Alert, Subject, SweepRun, SweepState
 log = logging.getLogger(__name__)
 
 CURRENT_TABLE = "supervision_tmp_current"
+# The alerts raised by this sweep, for the notices and the overdue rule.
+RAISED_TABLE = rules.RAISED_TABLE
+RAISED_COLUMNS = (
+    "id, kind, subject_id, level, case_id, task_id, department_id, implementation_id, due_date,"
+    " raised_at"
+)
 
 
 def run(at: dt.datetime | None = None, *, full: bool = False) -> dict[str, Any]:
@@ -57,6 +62,7 @@ def run(at: dt.datetime | None = None, *, full: bool = False) -> dict[str, Any]:
         at = timezone.make_aware(at)
     started = time.perf_counter()
     with transaction.atomic():
+        q.batch_memory()
         SweepState.objects.get_or_create(pk=1)
         state = SweepState.objects.select_for_update().get(pk=1)
         day = timezone.localdate(at)
@@ -67,12 +73,13 @@ def run(at: dt.datetime | None = None, *, full: bool = False) -> dict[str, Any]:
             new_alerts = _record_alerts(sweep, at, day, rebuilt=rebuilt)
             _notify(sweep, day)
             rollups.snapshot_overdue(day)
-            findings = rules.run_all(sweep=sweep, day=day, at=at, batch=batch)
+            findings = rules.run_all(day=day, at=at, batch=batch)
             escalated = services.escalate_overdue_notices(day=day, at=at)
         finally:
             rollups.drop_batch()
             subjects.drop_temporary()
             q.execute(f"DROP TABLE IF EXISTS {CURRENT_TABLE}")
+            q.execute(f"DROP TABLE IF EXISTS {RAISED_TABLE}")
         counts = subjects.totals(state.tally)
         summary: dict[str, Any] = {
             "checked": counts["checked"],
@@ -111,14 +118,41 @@ def run(at: dt.datetime | None = None, *, full: bool = False) -> dict[str, Any]:
 
 def _record_alerts(sweep: SweepRun, at: dt.datetime, day: dt.date, *, rebuilt: bool) -> int:
     """Raise the alerts of the levels reached, reopen come-backs, resolve the levels left; the
-    number of new alerts."""
+    number of new alerts, which are also copied into ``RAISED_TABLE`` for the notices and the
+    overdue rule (so nothing reads the alert table back by run)."""
+    q.execute(
+        f"CREATE TEMPORARY TABLE {RAISED_TABLE} (id bigint, kind varchar(4), subject_id bigint,"
+        " level varchar(6), case_id bigint, task_id bigint, department_id bigint,"
+        " implementation_id bigint, due_date date, raised_at timestamp with time zone)"
+    )
     if rebuilt:
         with q.hash_joins():
             _compare_alerts(sweep, at, day)
     else:
         with q.index_joins():
             _apply_changes(sweep, at)
-    return Alert.objects.filter(run=sweep).count()
+    return int(q.scalar(f"SELECT COUNT(*) FROM {RAISED_TABLE}"))  # noqa: S608
+
+
+def _insert_alerts(sweep: SweepRun, insert: str, params: list[Any]) -> None:
+    """Run ``insert`` (an ``INSERT INTO`` the alert table) and copy the alerts it raised in
+    this sweep (not the come-backs it reopened: those keep their run) into ``RAISED_TABLE``.
+    PostgreSQL does both in one statement; SQLite, which has no data-modifying ``WITH``,
+    reads them back by run."""
+    if q.is_postgresql():
+        q.execute(
+            f"WITH raised AS ({insert} RETURNING {RAISED_COLUMNS}, run_id)"  # noqa: S608
+            f" INSERT INTO {RAISED_TABLE} ({RAISED_COLUMNS})"
+            f" SELECT {RAISED_COLUMNS} FROM raised WHERE run_id = %s",
+            [*params, sweep.pk],
+        )
+    else:
+        q.execute(insert, params)
+        q.execute(
+            f"INSERT INTO {RAISED_TABLE} ({RAISED_COLUMNS})"  # noqa: S608
+            f" SELECT {RAISED_COLUMNS} FROM {q.table(Alert)} WHERE run_id = %s",
+            [sweep.pk],
+        )
 
 
 def _apply_changes(sweep: SweepRun, at: dt.datetime) -> None:
@@ -127,7 +161,8 @@ def _apply_changes(sweep: SweepRun, at: dt.datetime) -> None:
     with a moved due date) gets that level's alert, open and dated, and the alert of the level
     it left is resolved."""
     alerts, changes = q.table(Alert), subjects.CHANGES_TABLE
-    q.execute(
+    _insert_alerts(
+        sweep,
         f"INSERT INTO {alerts} (kind, subject_id, level, case_id, task_id, department_id,"  # noqa: S608
         " implementation_id, due_date, raised_at, resolved_at, run_id)"
         " SELECT kind, subject_id, new_level, case_id,"
@@ -181,7 +216,8 @@ def _compare_alerts(sweep: SweepRun, at: dt.datetime, day: dt.date) -> None:
         f"UPDATE {current} SET fresh = TRUE WHERE ({key}) IN"  # noqa: S608
         f" (SELECT {key} FROM {current} EXCEPT SELECT {key} FROM {alerts})"
     )
-    q.execute(
+    _insert_alerts(
+        sweep,
         f"INSERT INTO {alerts} (kind, subject_id, level, case_id, task_id, department_id,"  # noqa: S608
         " implementation_id, due_date, raised_at, resolved_at, run_id)"
         " SELECT kind, subject_id, level, case_id, task_id, department_id, implementation_id,"
@@ -211,7 +247,7 @@ def _compare_alerts(sweep: SweepRun, at: dt.datetime, day: dt.date) -> None:
 def _notify(sweep: SweepRun, day: dt.date) -> None:
     """Assignees get one message per newly alerted task; department heads one digest for
     their department, supervisors one for the centre."""
-    messages, alerts = q.table(Message), q.table(Alert)
+    messages, raised = q.table(Message), RAISED_TABLE
     for level, subject, template in (
         (
             "yellow",
@@ -229,21 +265,17 @@ def _notify(sweep: SweepRun, day: dt.date) -> None:
         )
         q.execute(
             f"INSERT INTO {messages} (recipient_id, case_id, subject, body, created_at)"  # noqa: S608
-            f" SELECT t.assignee_id, a.case_id, %s, {body}, %s FROM {alerts} a"
+            f" SELECT t.assignee_id, a.case_id, %s, {body}, %s FROM {raised} a"
             f" JOIN {q.table(Task)} t ON t.id = a.task_id"
             f" JOIN {q.table(Case)} c ON c.id = a.case_id"
-            " WHERE a.run_id = %s AND a.kind = 'task' AND a.level = %s"
-            " AND t.assignee_id IS NOT NULL",
-            [subject, *params, q.moment(timezone.now()), sweep.pk, level],
+            " WHERE a.kind = 'task' AND a.level = %s AND t.assignee_id IS NOT NULL",
+            [subject, *params, q.moment(timezone.now()), level],
         )
     counts: dict[int, dict[str, int]] = {}
-    for row in (
-        Alert.objects.filter(run=sweep)
-        .values("department_id", "level")
-        .annotate(n=Count("id"))
-        .order_by()
+    for department_id, level, n in q.rows(
+        f"SELECT department_id, level, COUNT(*) FROM {raised} GROUP BY department_id, level"  # noqa: S608
     ):
-        counts.setdefault(row["department_id"], {"yellow": 0, "red": 0})[row["level"]] = row["n"]
+        counts.setdefault(department_id, {"yellow": 0, "red": 0})[level] = int(n)
     if not counts:
         return
     subject = _("电子监察预警")

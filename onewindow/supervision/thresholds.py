@@ -1,4 +1,4 @@
-"""Green, yellow and red: the rule of DESIGN.md "Oversight", in one place.
+"""Green, yellow and red for the sweep: the rule of DESIGN.md "Oversight" in dates.
 
 A running case (its promised due date) or an active task (its due date) is
 
@@ -11,8 +11,13 @@ A running case (its promised due date) or an active task (its due date) is
 Since the working days left only shrink as the day advances, a subject is yellow from one
 day on, ``yellow_from()``: the threshold + 1-th working day on or before its due date (on it,
 exactly the threshold's working days are left after it), and red from the day after its due
-date. ``level()`` is the rule for one subject; the sweep keeps both dates for every subject
-(``Subject``, computed in SQL over ``workday_numbers()``) and compares them with the day.
+date. The rule itself — ``Threshold``, ``default()`` and ``level()`` for one subject — lives
+in the case engine (``onewindow.cases.alerts``), so that the Cases API, the portal and the
+workbench colour a case as the sweep does; it is re-exported here. The sweep keeps both dates
+for every subject (``Subject``, computed in SQL over ``workday_numbers()``, with the same
+``max(min_workdays, limit * yellow_percent / 100)`` in integers) and compares them with the
+day. ``overrides()`` hands the per-item thresholds to the case engine (registered in
+``SupervisionConfig.ready()``).
 """
 
 from __future__ import annotations
@@ -20,29 +25,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Max
 
+from onewindow.cases.alerts import Threshold as Threshold
+from onewindow.cases.alerts import default as default
+from onewindow.cases.alerts import level as level
 from onewindow.core import calendar
 
 
-@dataclass(frozen=True)
-class Threshold:
-    yellow_percent: int
-    min_workdays: int
+def overrides() -> dict[int, Threshold]:
+    """Every item's own threshold (``AlertThreshold``, a small table), by implementation id:
+    the case engine's source of per-item thresholds (``cases.alerts.register_overrides``)."""
+    from .models import AlertThreshold
 
-    def workdays(self, limit: int) -> int:
-        """The yellow threshold in working days for a limit of ``limit`` working days."""
-        return max(self.min_workdays, limit * self.yellow_percent // 100)
-
-
-def default() -> Threshold:
-    return Threshold(
-        yellow_percent=settings.ONEWINDOW_SUPERVISION_YELLOW_PERCENT,
-        min_workdays=settings.ONEWINDOW_SUPERVISION_YELLOW_MIN_WORKDAYS,
-    )
+    return {
+        implementation_id: Threshold(yellow_percent=percent, min_workdays=least)
+        for implementation_id, percent, least in AlertThreshold.objects.values_list(
+            "implementation_id", "yellow_percent", "min_workdays"
+        )
+    }
 
 
 def for_implementation(implementation_id: int) -> Threshold:
@@ -52,14 +54,6 @@ def for_implementation(implementation_id: int) -> Threshold:
     if row is None:
         return default()
     return Threshold(yellow_percent=row.yellow_percent, min_workdays=row.min_workdays)
-
-
-def level(day: dt.date, due: dt.date, limit: int, threshold: Threshold) -> str:
-    """green / yellow / red of one subject on ``day``."""
-    if day > due:
-        return "red"
-    remaining = calendar.workdays_between(day, due)
-    return "yellow" if remaining <= threshold.workdays(limit) else "green"
 
 
 def yellow_from(due: dt.date, workdays: int) -> dt.date:

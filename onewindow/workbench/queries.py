@@ -18,13 +18,10 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +30,7 @@ from onewindow.cases import queries as case_queries
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case, Status, Task
 from onewindow.catalog.models import ItemVersion
-from onewindow.core import calendar, crypto
+from onewindow.core import crypto
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Organization, User
 from onewindow.licences import queries as licence_queries
@@ -82,9 +79,10 @@ RUNNING_STATUSES: tuple[str, ...] = (Status.ACCEPTED, Status.IN_REVIEW)
 TO_DELIVER: tuple[str, ...] = (Status.GRANTED, Status.DENIED)
 OPEN_TASK_STATUSES: tuple[str, ...] = (TaskStatus.WAITING, TaskStatus.ACTIVE)
 
-# Alert colours in the order the inbox shows them; the rank is what SQL sorts on.
-ALERTS: tuple[str, ...] = ("red", "yellow", "green", "none")
-ALERT_RANK = {name: rank for rank, name in enumerate(ALERTS)}
+# Alert colours in the order the inbox shows them; the rank is what SQL sorts on. The rule
+# itself is the case engine's (``cases.alerts``), shared with the API and the sweep.
+ALERTS: tuple[str, ...] = case_queries.ALERTS
+ALERT_RANK: dict[str, int] = case_queries.ALERT_RANK
 ALERT_LABELS: dict[str, StrOrPromise] = {
     "red": _("红灯（已超期）"),
     "yellow": _("黄灯（临近到期）"),
@@ -97,8 +95,6 @@ ALERT_SHORT_LABELS: dict[str, StrOrPromise] = {
     "green": _("绿灯"),
     "none": _("未计时"),
 }
-# The share of the promised limit under which a running case turns yellow (DESIGN.md).
-YELLOW_SHARE = 0.2
 
 
 def role_grants(user: User) -> dict[str, int | None]:
@@ -114,40 +110,10 @@ def posts_of(user: User) -> list[Post]:
 # --- the alert colour in SQL -----------------------------------------------------------------
 
 
-def yellow_threshold(promised_days: int) -> int:
-    """Working days left at which a case turns yellow: 20 % of the limit, at least 1."""
-    return max(1, round(promised_days * YELLOW_SHARE))
-
-
 def alert_rank(today: dt.date) -> SqlCase:
-    """``cases.queries.alert`` as an SQL expression: 0 red, 1 yellow, 2 green, 3 none.
-
-    Yellow means ``workdays_between(today, due) <= k``, i.e. the due date falls before the
-    (k+1)-th working day after today; k depends on the item's promised limit, so one cut-off
-    date is computed for each threshold in use.
-    """
-    by_threshold: dict[int, list[int]] = {}
-    limits = ItemVersion.objects.order_by().values_list("promised_days", flat=True).distinct()
-    for days in limits:
-        by_threshold.setdefault(yellow_threshold(days), []).append(days)
-    yellow = [
-        When(
-            item_version__promised_days__in=days,
-            promised_due_date__lt=calendar.add_workdays(today, threshold + 1).date,
-            then=Value(ALERT_RANK["yellow"]),
-        )
-        for threshold, days in sorted(by_threshold.items())
-    ]
-    return SqlCase(
-        When(
-            ~Q(status__in=RUNNING_STATUSES) | Q(promised_due_date__isnull=True),
-            then=Value(ALERT_RANK["none"]),
-        ),
-        When(promised_due_date__lt=today, then=Value(ALERT_RANK["red"])),
-        *yellow,
-        default=Value(ALERT_RANK["green"]),
-        output_field=IntegerField(),
-    )
+    """``cases.queries.alert`` as an SQL expression: 0 red, 1 yellow, 2 green, 3 none, with
+    the per-item thresholds (``cases.queries.alert_rank``)."""
+    return case_queries.alert_rank(today)
 
 
 # --- the inbox -------------------------------------------------------------------------------
