@@ -280,7 +280,15 @@ ONEWINDOW_SCHEDULE: dict[str, dict[str, object]] = {
         "every_seconds": 900,
     },
     "licence-sweep": {"task": "onewindow.licences.tasks.sweep_licences", "every_seconds": 3600},
+    # Notices lost between an action's commit and the queue are queued again.
+    "notice-catch-up": {
+        "task": "onewindow.cases.tasks.reissue_missing_notices",
+        "every_seconds": 600,
+    },
 }
+# How old a notice-producing case event must be before the catch-up takes its missing notice
+# for lost rather than still queued (longer than the queue's usual delay).
+ONEWINDOW_NOTICE_GRACE_SECONDS = env_int("ONEWINDOW_NOTICE_GRACE_SECONDS", 600)
 CELERY_BEAT_SCHEDULE = {
     name: {"task": entry["task"], "schedule": float(entry["every_seconds"])}  # type: ignore[arg-type]
     for name, entry in ONEWINDOW_SCHEDULE.items()

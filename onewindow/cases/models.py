@@ -355,3 +355,19 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}·{self.get_kind_display()}"
+
+
+class NoticeWatermark(models.Model):
+    """How far the notice catch-up (``tasks.reissue_missing_notices``) has checked the case
+    events: every notice-producing event up to ``event_id`` has its document or has been
+    queued again. One row."""
+
+    event_id = models.BigIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文书补发进度")
+        verbose_name_plural = _("文书补发进度")
+
+    def __str__(self) -> str:
+        return str(self.event_id)

@@ -124,10 +124,13 @@ def _notify(case: Case, subject: str, body: str) -> None:
     )
 
 
-def _issue(event: CaseEvent, kind: str, **options: Any) -> None:
-    """Queue the notice of ``event`` once the action commits (Celery; eager when embedded)."""
+def _issue(event: CaseEvent) -> None:
+    """Queue the notice of ``event`` once the action commits (Celery; eager when embedded).
+    What the notice says comes from the event alone (``tasks.notice_for``), so that the
+    catch-up can queue it again if the process died between the commit and the queue."""
     from . import tasks
 
+    kind, options = tasks.notice_for(event)
     transaction.on_commit(lambda: tasks.issue_notice.delay(event.pk, kind, options))
 
 
@@ -464,7 +467,7 @@ def accept(case: Case, *, actor: User, note: str = "") -> Case:
     if has_stages:
         _create_tasks(case)
     event = _record(case, "accept", actor=actor, from_status=before, note=note)
-    _issue(event, "acceptance")
+    _issue(event)
     _notify(
         case,
         _("申请已受理"),
@@ -488,7 +491,7 @@ def reject(case: Case, *, actor: User, reasons: Iterable[str], note: str = "") -
     event = _record(
         case, "reject", actor=actor, from_status=before, note=note, detail={"reasons": cleaned}
     )
-    _issue(event, "rejection", reasons=cleaned)
+    _issue(event)
     _notify(case, _("申请不予受理"), "；".join(cleaned))
     return case
 
@@ -531,7 +534,7 @@ def request_corrections(
         note=note,
         detail={"corrections": items},
     )
-    _issue(event, "corrections", corrections=items)
+    _issue(event)
     _notify(case, _("请补正材料"), "；".join(f"{c['name']}：{c['reason']}" for c in items))
     return case
 
@@ -652,7 +655,7 @@ def _decide(
     event = _record(
         case, action, actor=actor, from_status=before, note=note, detail={"reasons": cleaned}
     )
-    _issue(event, "grant" if action == "grant" else "denial", reasons=cleaned)
+    _issue(event)
     decided = {"case_id": case.pk, "action": action, "event_id": event.pk}
     transaction.on_commit(lambda: _announce_decision(**decided))
     _notify(
@@ -827,7 +830,7 @@ def terminate(case: Case, *, actor: User, reasons: Iterable[str], note: str = ""
     event = _record(
         case, "terminate", actor=actor, from_status=before, note=note, detail={"reasons": cleaned}
     )
-    _issue(event, "termination", reasons=cleaned, note=note)
+    _issue(event)
     _notify(case, _("办件已终止"), "；".join(cleaned))
     return case
 
