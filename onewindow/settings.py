@@ -113,6 +113,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onewindow.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' public pages from the shared cache, before sessions, CSRF and
+    # authentication run (core.page_cache, docs/adr/0014-public-page-cache.md).
+    "onewindow.core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -213,6 +216,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public page cache (core.page_cache): how long an anonymous visitor's page may be served from
+# the cache at most (every tracked change invalidates it at once); 0 turns it off. Off by
+# default in development, where templates change under a running server.
+ONEWINDOW_PAGE_CACHE_SECONDS = env_int(
+    "ONEWINDOW_PAGE_CACHE_SECONDS", 0 if ENVIRONMENT == "development" else 60
+)
+# Cookies that change a public page, and so are part of its key: elderly mode (适老化). The
+# language cookie keys it through the language. Any other cookie but the CSRF cookie and
+# these ignored ones (e.g. a site's own analytics cookie) makes the request bypass the cache.
+ONEWINDOW_PAGE_CACHE_KEY_COOKIES = ["ow_elderly"]
+ONEWINDOW_PAGE_CACHE_IGNORED_COOKIES = env_list("ONEWINDOW_PAGE_CACHE_IGNORED_COOKIES", [])
 
 # Internationalisation: Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"

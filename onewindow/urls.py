@@ -11,6 +11,7 @@ from onewindow.cases.api import router as cases_router
 from onewindow.cases.files_api import router as files_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import api, calendar_router
+from onewindow.core.csrf import same_origin_post
 from onewindow.core.views import healthz
 from onewindow.disclosure.api import router as disclosure_router
 from onewindow.evaluation.api import router as evaluation_router
@@ -47,7 +48,8 @@ urlpatterns = [
     path("accounts/", include("onewindow.identity.urls")),
     path("o/", include((oidc.oauth2_urlpatterns, "oauth2_provider"), namespace="oauth2_provider")),
     path("", include(oidc.well_known_urlpatterns)),
-    path("i18n/setlang/", public(set_language), name="set_language"),
+    # The language switch is on cached public pages: no CSRF token, an origin check instead.
+    path("i18n/setlang/", public(same_origin_post(set_language)), name="set_language"),
     path("healthz", public(healthz), name="healthz"),
     path("workbench/", include("onewindow.workbench.urls")),
     path("licences/", include("onewindow.licences.urls")),

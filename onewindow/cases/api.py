@@ -197,8 +197,15 @@ def _licences(case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
-    case = Case.objects.select_related("implementation", "item_version").get(pk=case.pk)
+def case_detail(request: HttpRequest, case: Case, *, reload: bool = True) -> dict[str, Any]:
+    """The API's view of a case. ``reload=False`` when ``case`` was just read with its item
+    (``queries.visible_cases``); after a write it is read again, as committed."""
+    if reload:
+        # The applicant too: ``allowed_actions`` asks whether an applicant-side caller may act
+        # for them.
+        case = Case.objects.select_related("implementation", "item_version", "applicant").get(
+            pk=case.pk
+        )
     tasks = case.tasks.select_related("department", "assignee")
     events = case.events.select_related("actor")
     return {
@@ -358,7 +365,7 @@ def _visible(request: HttpRequest, case_no: str) -> Case:
     "/cases/{case_no}", response={200: CaseOut, 401: ErrorOut, 404: ErrorOut}, summary="办件详情"
 )
 def get_case(request: HttpRequest, case_no: str) -> Any:
-    return case_detail(request, _visible(request, case_no))
+    return case_detail(request, _visible(request, case_no), reload=False)
 
 
 @router.post(

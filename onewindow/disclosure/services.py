@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import StoredFile
-from onewindow.core import audit, crypto
+from onewindow.core import audit, crypto, page_cache
 from onewindow.identity import queries as identity_queries
 from onewindow.identity import validators
 from onewindow.identity.models import User
@@ -448,7 +448,14 @@ def _publish(obj: Document | Interpretation, now: dt.datetime) -> None:
 def _emergency_changed(obj: Document | Interpretation) -> None:
     if isinstance(obj, Document) and obj.is_emergency:
         cache.delete(EMERGENCY_CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(EMERGENCY_CACHE_KEY))
+        transaction.on_commit(_emergency_committed)
+
+
+def _emergency_committed() -> None:
+    cache.delete(EMERGENCY_CACHE_KEY)
+    # The home page pins the notices: a page stored between the row's commit and this delete
+    # read the old list, so the pages' generation changes once more, after it.
+    page_cache.bump_generation()
 
 
 def publish_due(now: dt.datetime | None = None) -> int:

@@ -166,7 +166,9 @@ def authenticate_token(secret: str) -> User | None:
     now = timezone.now()
     if token is None or token_status(token, at=now) != "active" or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).filter(
-        Q(last_used_at=None) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+    stale = now - LAST_USED_RESOLUTION
+    if token.last_used_at is None or token.last_used_at < stale:  # else no write at all
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at=None) | Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
     return token.user

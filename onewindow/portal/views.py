@@ -1,6 +1,9 @@
 """The public pages of the online hall (网上办事大厅). Everything here is open to anyone.
 
-Views parse the request, call ``catalog.queries`` or ``portal.queries`` and render.
+Views parse the request, call ``catalog.queries`` or ``portal.queries`` and render. The pages
+marked ``cache_public_page`` show only catalog and org rows and the pinned emergency notices
+(all tracked by ``core.page_cache``) and are served to anonymous visitors from the shared
+cache.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from onewindow.catalog import queries as catalog
 from onewindow.catalog.models import Audience, ItemImplementation, ItemVersion
+from onewindow.core.csrf import same_origin_post
+from onewindow.core.page_cache import cache_public_page
 from onewindow.identity.access import public
 
 from . import queries, services
@@ -50,6 +55,7 @@ def _page_number(raw: str | None) -> int:
 
 @public
 @require_safe
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     online = catalog.find_items(
         catalog.ItemFilters(online_depth=ItemVersion.OnlineDepth.FULLY_ONLINE),
@@ -67,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public
 @require_safe
+@cache_public_page
 def item_list(request: HttpRequest) -> HttpResponse:
     form = ItemSearchForm(request.GET)
     results: list[ItemImplementation] = []
@@ -107,6 +114,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 @public
 @require_safe
+@cache_public_page
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     implementation = catalog.get_guide(code) if len(code) <= MAX_CODE_LENGTH else None
     if implementation is None:
@@ -129,6 +137,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public
 @require_safe
+@cache_public_page
 def item_history(request: HttpRequest, code: str) -> HttpResponse:
     implementation = queries.published_item(code) if len(code) <= MAX_CODE_LENGTH else None
     if implementation is None:
@@ -143,6 +152,7 @@ def item_history(request: HttpRequest, code: str) -> HttpResponse:
 
 @public
 @require_safe
+@cache_public_page
 def department_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/department_list.html", {"departments": catalog.departments_with_counts()}
@@ -151,6 +161,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 @public
 @require_safe
+@cache_public_page
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = queries.active_department(code)
     if department is None:
@@ -166,6 +177,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public
 @require_safe
+@cache_public_page
 def themes(request: HttpRequest, audience: str) -> HttpResponse:
     context: dict[str, Any] = {
         "audience": audience,
@@ -203,6 +215,7 @@ ELDERLY_COOKIE_AGE = 365 * 24 * 3600
 
 
 @public
+@same_origin_post  # the switch is on cached pages, which carry no CSRF token
 @require_POST
 def elderly_mode(request: HttpRequest) -> HttpResponseRedirect:
     """Switch elderly mode on (``enabled=1``) or off and go back to the page it was asked on."""

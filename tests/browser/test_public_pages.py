@@ -39,3 +39,24 @@ def test_home_and_guide_fit_a_360px_phone(new_page: Any, steps: Steps, item: Any
         page.goto(path)
         steps.shot(page, path.strip("/").replace("/", "_") or "home")
         assert no_horizontal_scroll(page), f"{path} scrolls sideways at 360 px"
+
+
+def test_the_header_switches_work_on_cached_pages(page: Any, steps: Steps, item: Any) -> None:
+    """The language and elderly-mode switches carry no CSRF token (the pages are cached for
+    anonymous visitors): the browser's own origin headers let them through."""
+    guide = f"/items/{item.implementation_code}/"
+    page.goto(guide)
+    page.goto(guide)  # stored by now
+    page.get_by_role("button", name="长辈版").click()
+    page.wait_for_url(f"**{guide}")
+    assert "ow-elderly" in (page.locator("body").get_attribute("class") or "")
+    steps.shot(page, "elderly")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"**{guide}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "ow-elderly" in (page.locator("body").get_attribute("class") or "")
+    steps.shot(page, "english-elderly")
+    page.context.clear_cookies()
+    page.goto(guide)
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert "ow-elderly" not in (page.locator("body").get_attribute("class") or "")

@@ -52,7 +52,12 @@ def test_database_restart_during_requests(pg_cluster, data_dir: Path, tmp_path: 
                 key = f"case-{n}"
                 answers.append((key, *submit(key)))
                 answers.append(("", *infra.http("GET", f"{base}/api/v1/cases", token=citizen)))
+                # The home page may come from the public page cache (it then survives the
+                # outage); the progress page always reads the database.
                 answers.append(("", *infra.http("GET", f"{base}/")))
+                answers.append(
+                    ("", *infra.http("GET", f"{base}/progress/?case_no=OW0&query_code=X"))
+                )
 
         thread = threading.Thread(target=load, daemon=True)
         thread.start()

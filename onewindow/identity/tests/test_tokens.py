@@ -112,6 +112,15 @@ def test_the_time_of_use_is_written_at_most_once_a_minute(alice):
     assert token.last_used_at > older
 
 
+def test_a_token_used_again_within_the_minute_costs_one_read_and_no_write(
+    alice, django_assert_num_queries
+):
+    _token, secret = tokens.create_token(alice, name="对接脚本", actor=alice)
+    tokens.authenticate_token(secret)
+    with django_assert_num_queries(1):
+        assert tokens.authenticate_token(secret) == alice
+
+
 def test_a_revoked_token_no_longer_authenticates(alice):
     token, secret = tokens.create_token(alice, name="对接脚本", actor=alice)
     tokens.revoke_token(token, actor=alice)
