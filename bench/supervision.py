@@ -194,14 +194,18 @@ def add_events(count: int) -> None:
 
 
 def generate_history(cases: int, today: Any) -> int:
-    """Rollup rows equivalent to about ``cases`` cases over three years; the exact count."""
+    """Rollup rows adding up to exactly ``cases`` cases over three years; that count.
+
+    Each day × item × channel row gets ``cases // rows`` cases, and ``cases % rows`` rows, spread
+    over the whole period by a bijective hash of the row's index, one more.
+    """
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_items")
         (items,) = cursor.fetchone()
         rows = HISTORY_DAYS * items * len(CHANNELS)
-        mean = cases * 1.001 / rows  # at least ``cases`` in all, by a hair
+        base, extra = divmod(cases, rows)
         cursor.execute(
             """
             INSERT INTO supervision_dailyitemstat (day, department_id, implementation_id, channel,
@@ -214,11 +218,19 @@ def generate_history(cases: int, today: Any) -> int:
                 AS d(day)
             CROSS JOIN bench_items b
             CROSS JOIN unnest(ARRAY['online','window','mobile','kiosk','hotline','service_point'])
-                AS ch(channel)
-            CROSS JOIN LATERAL (SELECT floor(%(mean)s)::int
-                + (random() < %(mean)s - floor(%(mean)s))::int + 0 * b.n AS n) AS s
+                WITH ORDINALITY AS ch(channel, position)
+            CROSS JOIN LATERAL (SELECT %(base)s + CASE WHEN
+                (((d.day::date - (%(today)s::date - %(days)s)) * %(items)s + b.n) * 6
+                    + ch.position - 1) * 7919 %% %(rows)s < %(extra)s THEN 1 ELSE 0 END AS n) AS s
             """,
-            {"today": today, "days": HISTORY_DAYS, "mean": mean},
+            {
+                "today": today,
+                "days": HISTORY_DAYS,
+                "items": items,
+                "rows": rows,
+                "base": base,
+                "extra": extra,
+            },
         )
         cursor.execute(
             """
