@@ -18,7 +18,6 @@ leaves no row (and removes whatever it wrote), a failed row removes the written 
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import secrets
@@ -36,7 +35,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from onewindow.core import audit
-from onewindow.core.errors import ApiError
+from onewindow.core.errors import ApiError, storage_message, storage_reason
 
 from .models import StoredFile
 
@@ -160,22 +159,8 @@ class StorageFailed(UploadRejected):
     writes: permissions, a read-only file system) or ``storage_error`` (anything else)."""
 
     def __init__(self, error: OSError | None = None) -> None:
-        reason = _storage_reason(error)
-        messages = {
-            "disk_full": _("服务器存储空间已满，文件未保存，请稍后重试或联系管理员"),
-            "not_writable": _("服务器存储目录不可写入，文件未保存，请联系管理员"),
-            "storage_error": _("服务器存储暂时无法写入，文件未保存，请稍后重试"),
-        }
-        super().__init__(507, "insufficient_storage", messages[reason], {"reason": reason})
-
-
-def _storage_reason(error: OSError | None) -> str:
-    code = getattr(error, "errno", None)
-    if code in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}:
-        return "disk_full"
-    if code in {errno.EACCES, errno.EPERM, errno.EROFS}:
-        return "not_writable"
-    return "storage_error"
+        reason = storage_reason(error)
+        super().__init__(507, "insufficient_storage", storage_message(reason), {"reason": reason})
 
 
 def max_upload_bytes() -> int:

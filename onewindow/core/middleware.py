@@ -14,6 +14,13 @@ Unavailable with ``Retry-After``, not 500. ``DatabaseUnavailableMiddleware`` giv
 
 Database errors that are the request's own fault (``IntegrityError``, ``DataError``) are not
 outages and keep their usual handling.
+
+The same way, a full disk or an unwritable directory met while Django reads an uploaded file
+(a large upload is spooled to ``FILE_UPLOAD_TEMP_DIR`` as the request is parsed, before any
+view runs) is answered 507 Insufficient Storage naming the problem
+(``core.errors.storage_reason``), not 500: the API's envelope with ``code
+"insufficient_storage"`` and ``details.reason``, or a short page. Nothing was kept: the
+request failed before its view.
 """
 
 from __future__ import annotations
@@ -29,13 +36,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .errors import envelope
+from .errors import envelope, is_storage_failure, storage_message, storage_reason
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 _MARK = "_onewindow_database_unavailable"
+_STORAGE_MARK = "_onewindow_storage_failure"
 
 
 def _message() -> str:
@@ -65,6 +73,42 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def storage_failure_response(request: HttpRequest, error: BaseException) -> HttpResponse:
+    """The 507 answer to a file the server could not keep."""
+    reason = storage_reason(error)
+    message = storage_message(reason)
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            envelope("insufficient_storage", message, {"reason": reason}),
+            status=507,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        title = _("文件未能保存")
+        body = (
+            '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+            f"<p>{escape(message)}</p></body></html>"
+        )
+        response = HttpResponse(body, status=507, content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _api_os_error(request: HttpRequest, exc: BaseException | type[BaseException]) -> HttpResponse:
+    """An ``OSError`` in an API view: 507 for a storage failure, else the usual 500."""
+    if isinstance(exc, BaseException) and is_storage_failure(exc):
+        log.error("storage failure on %s: %s", request.path, exc)
+        return storage_failure_response(request, exc)
+    from .api import api
+
+    log.exception("unhandled API error on %s", request.path, exc_info=exc)  # type: ignore[arg-type]
+    return api.create_response(
+        request, envelope("internal_error", _("服务器内部错误，请稍后重试")), status=500
+    )
+
+
 def _api_outage(request: HttpRequest, exc: BaseException | type[BaseException]) -> HttpResponse:
     log.warning("database unavailable on %s: %s", request.path, exc)
     return unavailable_response(request)
@@ -76,6 +120,8 @@ def _mark_outage(sender: Any, request: HttpRequest | None = None, **kwargs: Any)
     exc = sys.exc_info()[1]
     if request is not None and isinstance(exc, OUTAGES):
         setattr(request, _MARK, True)
+    if request is not None and is_storage_failure(exc):
+        setattr(request, _STORAGE_MARK, exc)
 
 
 _installed = False
@@ -90,6 +136,7 @@ def _install() -> None:
 
     for exc_class in OUTAGES:
         api.add_exception_handler(exc_class, _api_outage)
+    api.add_exception_handler(OSError, _api_os_error)
     got_request_exception.connect(_mark_outage, dispatch_uid="onewindow.core.database_outage")
     _installed = True
 
@@ -106,10 +153,17 @@ class DatabaseUnavailableMiddleware:
         if getattr(request, _MARK, False) and response.status_code == 500:
             log.warning("database unavailable on %s", request.path)
             return unavailable_response(request)
+        failure = getattr(request, _STORAGE_MARK, None)
+        if failure is not None and response.status_code == 500:
+            log.error("storage failure on %s: %s", request.path, failure)
+            return storage_failure_response(request, failure)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OUTAGES):
             log.warning("database unavailable on %s: %s", request.path, exception)
             return unavailable_response(request)
+        if is_storage_failure(exception):
+            log.error("storage failure on %s: %s", request.path, exception)
+            return storage_failure_response(request, exception)
         return None

@@ -1,6 +1,7 @@
 """Uploads onto a storage that cannot take them — a file system that is full, a storage
-directory that refuses writes — answer 507 with a Chinese message naming the problem, and
-keep nothing: no row, no audit record, no partly written file.
+directory that refuses writes, a full spool directory for large uploads (met while the request
+is read, before any view) — answer 507 with a Chinese message naming the problem, and keep
+nothing: no row, no audit record, no partly written file.
 
 As root the storage is a real small tmpfs (full, or mounted read-only); otherwise the
 directory is made read-only with chmod, and a full disk is the kernel's ``/dev/full``."""
@@ -131,3 +132,57 @@ def test_an_unwritable_storage_directory_refuses_the_upload_cleanly(
         finally:
             if not mounted:
                 media.chmod(0o755)
+
+
+@contextlib.contextmanager
+def full_spool_directory(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Large uploads are spooled to ``FILE_UPLOAD_TEMP_DIR`` while the request is parsed:
+    a full tmpfs there, or, without the privilege to mount, writes that fail as on one."""
+    with tmpfs(path) as mounted:
+        if not mounted:
+            from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+            def no_space(self, raw_data, start):  # type: ignore[no-untyped-def]
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+            monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", no_space)
+        else:  # fill it: nothing else may be spooled there
+            with contextlib.suppress(OSError), (path / "filler").open("wb") as filler:
+                filler.write(b"\0" * (256 * 1024))
+        yield
+
+
+def test_a_large_upload_onto_a_full_spool_directory_is_refused_cleanly(
+    client, auth, settings, tmp_path, monkeypatch
+):
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = media
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "spool")
+    big = pdf(settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024)
+    with full_spool_directory(tmp_path / "spool", monkeypatch):
+        response = client.post(
+            URL, {"file": SimpleUploadedFile("申请书.pdf", big, "application/pdf")}, **auth
+        )
+    assert_refused(response, "disk_full", "存储空间已满", media)
+
+
+def test_a_page_posting_a_large_file_onto_a_full_spool_directory_says_so(
+    settings, tmp_path, monkeypatch
+):
+    from django.test import Client
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "spool")
+    big = pdf(settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024)
+    # With CSRF enforced the form is read by the CSRF middleware, before any view runs.
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    assert browser.get("/accounts/login/").status_code == 200  # the CSRF cookie
+    with full_spool_directory(tmp_path / "spool", monkeypatch):
+        response = browser.post(
+            "/accounts/login/",
+            {"file": SimpleUploadedFile("申请书.pdf", big, "application/pdf")},
+        )
+    assert response.status_code == 507
+    assert "存储空间已满" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert not StoredFile.objects.exists()
