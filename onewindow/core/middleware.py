@@ -25,6 +25,7 @@ request failed before its view.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -73,8 +74,19 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _close_spooled_files(request: HttpRequest) -> None:
+    """Close what the upload handlers had spooled when the request's files could not be
+    written (Django closes them only when an upload is stopped on purpose)."""
+    for handler in getattr(request, "_upload_handlers", None) or ():
+        spooled = getattr(handler, "file", None)
+        if spooled is not None:
+            with contextlib.suppress(OSError):
+                spooled.close()
+
+
 def storage_failure_response(request: HttpRequest, error: BaseException) -> HttpResponse:
     """The 507 answer to a file the server could not keep."""
+    _close_spooled_files(request)
     reason = storage_reason(error)
     message = storage_message(reason)
     response: HttpResponse

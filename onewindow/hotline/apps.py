@@ -14,3 +14,15 @@ class HotlineConfig(AppConfig):
 
         # Connected after identity's group sync, so it runs after it on every migrate.
         post_migrate.connect(grant_admin_permissions, dispatch_uid="hotline.admin_permissions")
+
+        # Tickets past their deadline are findings of the supervision sweep (电子监察), which
+        # may not import this app: it is handed the source here.
+        from onewindow.supervision import rules
+
+        from . import queries
+
+        rules.register_deadline_source(
+            rules.DeadlineSource(
+                rule="overdue_ticket", subject_type="ticket", overdue_on=queries.overdue_tickets
+            )
+        )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from onewindow.core import crypto
 from onewindow.identity.models import User
+from onewindow.supervision.rules import Overdue
 
 from . import lifecycle, services
 from .models import Assignment, Extension, Status, Ticket
@@ -133,3 +135,21 @@ def running_tickets() -> QuerySet[Ticket]:
         .select_related("lead_department", "category")
         .order_by("due_date", "pk")
     )
+
+
+def overdue_tickets(day: dt.date) -> list[Overdue]:
+    """Running tickets whose handling deadline passed before ``day``, for the supervision
+    sweep's ``overdue_ticket`` findings (registered in ``apps.ready``)."""
+    return [
+        Overdue(
+            subject_id=ticket.pk,
+            department_id=ticket.lead_department_id,
+            evidence={
+                "ticket_no": ticket.ticket_no,
+                "due_date": ticket.due_date.isoformat() if ticket.due_date else "",
+                "status": ticket.status,
+                "checked_on": day.isoformat(),
+            },
+        )
+        for ticket in running_tickets().filter(due_date__lt=day)
+    ]

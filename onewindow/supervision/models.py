@@ -232,6 +232,8 @@ class Finding(models.Model):
         STAGE_ORDER = "stage_order", _("环节办理顺序颠倒")
         FEE_OUTSIDE_STANDARD = "fee_outside_standard", _("超出收费标准收费")
         ZERO_CASES = "zero_cases", _("零办件")
+        OVERDUE_DISCLOSURE = "overdue_disclosure", _("政府信息公开申请超期未答复")
+        OVERDUE_TICKET = "overdue_ticket", _("12345工单超期未办结")
 
     class Status(models.TextChoices):
         OPEN = "open", _("待核查")

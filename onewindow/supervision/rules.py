@@ -16,7 +16,11 @@ and subject (``Finding``'s unique key; ``ON CONFLICT DO NOTHING``).
   case carries in ``form["fees_charged"]`` (``[{"name", "amount"}]``, filled by a department
   system or an intake form) and flags nothing for cases without them;
 * ``zero_cases`` — a published item that received no application in the previous calendar
-  month (零办件), from the rollups.
+  month (零办件), from the rollups;
+* ``overdue_disclosure`` / ``overdue_ticket`` — a request for government information past its
+  reply deadline (the running consultation counted, ``disclosure.queries.open_requests_due``),
+  a 12345 ticket past its handling deadline with no reply: the deadlines outside the case
+  engine, from ``DEADLINE_SOURCES`` (the hotline, an app above this one, registers its own).
 
 The event rules look at the sweep's batch of new case events only; each rule is one
 ``INSERT … SELECT`` except the fee rule, which reads the (few) cases with charges in Python.
@@ -26,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,6 +54,30 @@ FINDING_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Overdue:
+    """Something past its deadline outside the case engine, as a finding's subject."""
+
+    subject_id: int
+    department_id: int | None
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    rule: str
+    subject_type: str
+    overdue_on: Callable[[dt.date], Iterable[Overdue]]  # what is past its deadline on a day
+
+
+DEADLINE_SOURCES: dict[str, DeadlineSource] = {}
+
+
+def register_deadline_source(source: DeadlineSource) -> None:
+    """Let an app's deadlines be watched by the sweep (once per process, from ``ready()``)."""
+    DEADLINE_SOURCES[source.rule] = source
+
+
 def run_all(*, day: dt.date, at: dt.datetime, batch: rollups.Batch) -> int:
     """Every rule; the number of new findings."""
     found = overdue(at)
@@ -58,6 +88,7 @@ def run_all(*, day: dt.date, at: dt.datetime, batch: rollups.Batch) -> int:
         found += stage_order(at)
         found += fees_outside_standard(at)
     found += zero_cases(day, at)
+    found += overdue_elsewhere(day, at)
     return found
 
 
@@ -286,3 +317,63 @@ def zero_cases(day: dt.date, at: dt.datetime) -> int:
             q.date(end),
         ],
     )
+
+
+def overdue_elsewhere(day: dt.date, at: dt.datetime) -> int:
+    """A finding, once, for everything the deadline sources report past its deadline on
+    ``day``; the number new. The sources report few rows (the overdue ones only)."""
+    found = 0
+    for source in DEADLINE_SOURCES.values():
+        items = {item.subject_id: item for item in source.overdue_on(day)}
+        if not items:
+            continue
+        known = set(
+            Finding.objects.filter(
+                rule=source.rule,
+                subject_type=source.subject_type,
+                period="",
+                subject_id__in=list(items),
+            ).values_list("subject_id", flat=True)
+        )
+        new = [
+            Finding(
+                rule=source.rule,
+                subject_type=source.subject_type,
+                subject_id=subject_id,
+                department_id=item.department_id,
+                evidence=item.evidence,
+                found_at=at,
+            )
+            for subject_id, item in sorted(items.items())
+            if subject_id not in known
+        ]
+        Finding.objects.bulk_create(new)
+        found += len(new)
+    return found
+
+
+def _overdue_disclosure_requests(day: dt.date) -> list[Overdue]:
+    """Requests for government information whose reply was due before ``day``."""
+    from onewindow.disclosure import queries as disclosure
+
+    return [
+        Overdue(
+            subject_id=due.request_id,
+            department_id=due.agency_id,
+            evidence={
+                "request_no": due.request_no,
+                "due_date": due.due_date.isoformat(),
+                "checked_on": day.isoformat(),
+            },
+        )
+        for due in disclosure.open_requests_due(day - dt.timedelta(days=1), as_of=day)
+    ]
+
+
+register_deadline_source(
+    DeadlineSource(
+        rule="overdue_disclosure",
+        subject_type="disclosure",
+        overdue_on=_overdue_disclosure_requests,
+    )
+)

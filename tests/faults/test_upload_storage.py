@@ -152,6 +152,16 @@ def full_spool_directory(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         yield
 
 
+def spooled_files_closed(response) -> bool:  # type: ignore[no-untyped-def]
+    """The refused request left no file open (it would keep the tmpfs busy)."""
+    spooled = [
+        handler.file
+        for handler in response.wsgi_request._upload_handlers
+        if getattr(handler, "file", None) is not None
+    ]
+    return bool(spooled) and all(file.closed for file in spooled)
+
+
 def test_a_large_upload_onto_a_full_spool_directory_is_refused_cleanly(
     client, auth, settings, tmp_path, monkeypatch
 ):
@@ -165,6 +175,7 @@ def test_a_large_upload_onto_a_full_spool_directory_is_refused_cleanly(
             URL, {"file": SimpleUploadedFile("申请书.pdf", big, "application/pdf")}, **auth
         )
     assert_refused(response, "disk_full", "存储空间已满", media)
+    assert spooled_files_closed(response)
 
 
 def test_a_page_posting_a_large_file_onto_a_full_spool_directory_says_so(
@@ -186,3 +197,4 @@ def test_a_page_posting_a_large_file_onto_a_full_spool_directory_says_so(
     assert "存储空间已满" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert not StoredFile.objects.exists()
+    assert spooled_files_closed(response)
