@@ -19,25 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib import textsplit as rl_textsplit
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
@@ -48,15 +42,16 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus import paragraph as rl_paragraph
 
 from onewindow.cases.models import Case, Document
 from onewindow.core.masking import mask_name
+from onewindow.core.pdf import FONT, TZ, body_style
+from onewindow.core.pdf import chinese_date as _date
+from onewindow.core.pdf import paragraph_text as _text
+from onewindow.core.pdf import register_font as _register_font
 
 __all__ = ["issue_document", "progress_url", "render_notice"]
 
-FONT = "STSong-Light"
-TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 LICENSING_LAW = "《中华人民共和国行政许可法》"
@@ -76,37 +71,6 @@ TITLES: dict[str, str] = {
     Document.Kind.TERMINATION: "终止办理通知书",
 }
 
-# Full-width punctuation that must not start a line. ReportLab's CJK wrapping lets such a
-# character hang in the margin instead, but its list lacks the Chinese comma, semicolon, colon
-# and the closing book-title mark, so a line of a notice could start with "，".
-_CANNOT_START = "，。、；：？！）》〉」』】〕…"
-
-_font_lock = threading.Lock()
-
-
-def _register_font() -> None:
-    """Register the CID font once; safe to call from any thread, any number of times."""
-    if FONT in pdfmetrics.getRegisteredFontNames() and _punctuation_ready():
-        return
-    with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        if not _punctuation_ready():
-            # Only ever adds characters, so other CJK paragraphs in the process can only gain.
-            # Both copies: one-fragment paragraphs wrap in textsplit, the others in paragraph.
-            for module in (rl_textsplit, rl_paragraph):
-                missing = "".join(c for c in _CANNOT_START if c not in module.ALL_CANNOT_START)
-                module.ALL_CANNOT_START += missing
-
-
-def _punctuation_ready() -> bool:
-    return all(
-        c in module.ALL_CANNOT_START
-        for module in (rl_textsplit, rl_paragraph)
-        for c in _CANNOT_START
-    )
-
-
 # --------------------------------------------------------------------------- text helpers
 
 
@@ -114,20 +78,6 @@ def progress_url(case: Case) -> str:
     """The public progress page of a case: the only thing the QR code holds."""
     base = str(getattr(settings, "ONEWINDOW_PUBLIC_URL", "") or DEFAULT_PUBLIC_URL).rstrip("/")
     return f"{base}/progress/?{urlencode({'case_no': case.case_no})}"
-
-
-def _date(value: dt.date | dt.datetime | None) -> str:
-    """``2025年3月4日``; a datetime is first turned into its Beijing date."""
-    if value is None:
-        return "—"
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value, TZ).date() if timezone.is_aware(value) else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _text(value: Any) -> str:
-    """Escape text for a Paragraph (which reads a small XML markup); keep line breaks."""
-    return escape(str(value or "").strip()).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def _limit(days: int, unit: str) -> str:
@@ -194,16 +144,7 @@ class QRCode(Flowable):
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle(
-        "body",
-        fontName=FONT,
-        fontSize=12,
-        leading=20,
-        wordWrap="CJK",
-        alignment=TA_JUSTIFY,
-        firstLineIndent=24,
-        spaceAfter=4,
-    )
+    base = body_style()
     return {
         "body": base,
         "plain": ParagraphStyle("plain", parent=base, firstLineIndent=0),

@@ -127,8 +127,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 @api.exception_handler(Exception)
-def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    log.exception("unhandled API error on %s", request.path)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """500 with the error envelope; the error is logged with its traceback."""
+    log.error("unhandled API error on %s", request.path, exc_info=exc)
     return _respond(request, 500, envelope("internal_error", _("服务器内部错误，请稍后重试")))
 
 

@@ -51,6 +51,16 @@ def _message() -> str:
     return _("数据库暂时不可用，请求未被处理，请稍后重试")
 
 
+def _short_page(title: str, message: str, status: int) -> HttpResponse:
+    """A page that needs neither templates nor the database: a title and one sentence."""
+    body = (
+        '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+        f"<p>{escape(message)}</p></body></html>"
+    )
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 answer: the API's error envelope under ``/api/``, a short page elsewhere."""
     message = _message()
@@ -62,13 +72,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     else:
-        title = _("服务暂时不可用")
-        body = (
-            '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
-            f"<p>{escape(message)}</p></body></html>"
-        )
-        response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+        response = _short_page(_("服务暂时不可用"), message, 503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -97,13 +101,7 @@ def storage_failure_response(request: HttpRequest, error: BaseException) -> Http
             json_dumps_params={"ensure_ascii": False},
         )
     else:
-        title = _("文件未能保存")
-        body = (
-            '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
-            f"<p>{escape(message)}</p></body></html>"
-        )
-        response = HttpResponse(body, status=507, content_type="text/html; charset=utf-8")
+        response = _short_page(_("文件未能保存"), message, 507)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -113,12 +111,9 @@ def _api_os_error(request: HttpRequest, exc: BaseException | type[BaseException]
     if isinstance(exc, BaseException) and is_storage_failure(exc):
         log.error("storage failure on %s: %s", request.path, exc)
         return storage_failure_response(request, exc)
-    from .api import api
+    from .api import unexpected_error
 
-    log.exception("unhandled API error on %s", request.path, exc_info=exc)  # type: ignore[arg-type]
-    return api.create_response(
-        request, envelope("internal_error", _("服务器内部错误，请稍后重试")), status=500
-    )
+    return unexpected_error(request, exc)  # type: ignore[arg-type]
 
 
 def _api_outage(request: HttpRequest, exc: BaseException | type[BaseException]) -> HttpResponse:

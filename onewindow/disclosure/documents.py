@@ -9,32 +9,27 @@ The applicant's name is masked for persons; no ID number, phone or address is pr
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
-import threading
 from typing import Any
-from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer
 
 from onewindow.core.masking import mask_name
+from onewindow.core.pdf import FONT, body_style
+from onewindow.core.pdf import chinese_date as _date
+from onewindow.core.pdf import paragraph_text as _text
 
 from . import replies
 from .models import DisclosureRequest, RequestDocument, RequestDocumentKind, RequestEvent
 
-FONT = "STSong-Light"
-TZ = ZoneInfo("Asia/Shanghai")
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
 REMEDIES = (
     "申请人认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息"
@@ -58,41 +53,9 @@ NUMBER_MARKS: dict[str, str] = {
     RequestDocumentKind.REPLY: "答",
 }
 
-_font_lock = threading.Lock()
-
-
-def _register_font() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def _date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value, TZ).date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _text(value: Any) -> str:
-    return escape(str(value or "").strip()).replace("\r\n", "\n").replace("\n", "<br/>")
-
 
 def styles() -> dict[str, ParagraphStyle]:
-    _register_font()
-    base = ParagraphStyle(
-        "body",
-        fontName=FONT,
-        fontSize=12,
-        leading=20,
-        wordWrap="CJK",
-        alignment=TA_JUSTIFY,
-        firstLineIndent=24,
-        spaceAfter=4,
-    )
+    base = body_style()
     return {
         "body": base,
         "plain": ParagraphStyle("plain", parent=base, firstLineIndent=0),

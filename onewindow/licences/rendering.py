@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +23,6 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -36,22 +33,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-FONT = "STSong-Light"
+from onewindow.core.pdf import FONT
+from onewindow.core.pdf import register_font as _register_font
+
 SEAL_RED = colors.HexColor("#d0021b")
 FRAME = colors.HexColor("#9b1c1c")
 GOLD = colors.HexColor("#b08d3c")
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 VERIFY_PATH = "/licences/verify/"
-
-_font_lock = threading.Lock()
-
-
-def _register_font() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def verify_url(identifier: str, check_code: str) -> str:
