@@ -3,6 +3,15 @@
 from django.db import migrations, models
 
 
+def start_after_existing_events(apps, schema_editor):
+    """The catch-up watches the events written from now on: on an installation that already
+    has cases, their past notices are not made again in one burst."""
+    CaseEvent = apps.get_model("cases", "CaseEvent")
+    NoticeWatermark = apps.get_model("cases", "NoticeWatermark")
+    last = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    NoticeWatermark.objects.create(pk=1, event_id=last or 0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -22,4 +31,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '文书补发进度',
             },
         ),
+        migrations.RunPython(start_after_existing_events, migrations.RunPython.noop),
     ]
