@@ -193,21 +193,48 @@ def _licences(case: Case) -> list[dict[str, Any]]:
             "issued_at": licence.issued_on,
             "expires_at": licence.expires_on,
         }
+        # Only the columns shown (``current_status`` needs ``status`` and ``expires_on``).
         for licence in licence_queries.licences_of_case(case.case_no)
+        .select_related(None)
+        .select_related("licence_type")
+        .only("identifier", "status", "issued_on", "expires_on", "licence_type__name")
     ]
+
+
+_TASK_COLUMNS = (
+    "case",
+    "stage_name",
+    "role",
+    "department",
+    "department__code",
+    "status",
+    "assignee",
+    "assignee__username",
+    "due_date",
+    "opinion",
+)
+_EVENT_COLUMNS = ("case", "at", "action", "actor", "actor__username", "note")
 
 
 def case_detail(request: HttpRequest, case: Case, *, reload: bool = True) -> dict[str, Any]:
     """The API's view of a case. ``reload=False`` when ``case`` was just read with its item
-    (``queries.visible_cases``); after a write it is read again, as committed."""
+    (``queries.visible_cases``) or holds what a write left (``_as_written``); otherwise it is
+    read again, as committed."""
     if reload:
         # The applicant too: ``allowed_actions`` asks whether an applicant-side caller may act
         # for them.
         case = Case.objects.select_related("implementation", "item_version", "applicant").get(
             pk=case.pk
         )
-    tasks = case.tasks.select_related("department", "assignee")
-    events = case.events.select_related("actor")
+    # Only the columns shown and those ``services.actions_for`` reads (status, role,
+    # department): no account is loaded whole, so no personal field is decrypted. The models'
+    # orderings start with the case, which is one here: it is left out (no join to the case).
+    tasks = (
+        case.tasks.select_related("department", "assignee")
+        .only(*_TASK_COLUMNS)
+        .order_by("stage", "id")
+    )
+    events = case.events.select_related("actor").only(*_EVENT_COLUMNS).order_by("at", "id")
     return {
         "case_no": case.case_no,
         "item_code": case.implementation.implementation_code,
@@ -247,7 +274,7 @@ def case_detail(request: HttpRequest, case: Case, *, reload: bool = True) -> dic
                 "kind": d.kind,
                 "url": request.build_absolute_uri(f"/api/v1/cases/{case.case_no}/documents/{d.pk}"),
             }
-            for d in case.documents.all()
+            for d in case.documents.only("case", "kind").order_by("created_at", "id")
         ],
         "licences": _licences(case),
         "corrections": [
@@ -260,7 +287,56 @@ def case_detail(request: HttpRequest, case: Case, *, reload: bool = True) -> dic
     }
 
 
-def _run(request: HttpRequest, key: str | None, payload: Any, status: int, work: Any) -> Any:
+# What ``case_detail`` reads of a case's item and applicant, besides the case's own columns.
+_CARRIED_RELATIONS = (Case.implementation.field, Case.item_version.field, Case.applicant.field)
+
+
+def _as_written(case: Case, read: Case | None) -> Case | None:
+    """``case`` as the service left it, ready for ``case_detail`` without reading it again, or
+    None when it cannot be.
+
+    A service returns the case row it wrote: created in full (``submit_case``, with its item
+    and applicant), or locked and written by an action (``services._lock``), which leaves the
+    encrypted applicant fields unread. Those (no action changes them) and the item (an
+    implementation and a frozen published version) are taken from ``read``, the same case
+    read for this request; anything neither holds is loaded when used, as usual.
+    """
+    if read is not None:
+        if read is case or read.pk != case.pk:  # not a row the service read and wrote itself
+            return None
+        loaded = read.get_deferred_fields()
+        for name in case.get_deferred_fields():
+            if name not in loaded:
+                setattr(case, name, getattr(read, name))
+        for field in _CARRIED_RELATIONS:
+            if (
+                not field.is_cached(case)
+                and field.is_cached(read)
+                and getattr(case, field.attname) == getattr(read, field.attname)
+            ):
+                field.set_cached_value(case, field.get_cached_value(read))
+    if case.get_deferred_fields():
+        return None
+    return case
+
+
+def _run(
+    request: HttpRequest,
+    key: str | None,
+    payload: Any,
+    status: int,
+    work: Any,
+    read: Case | None = None,
+) -> Any:
+    """``work`` under the key; the answer is the case as the write left it (``read``: the case
+    as read for this request, before the write)."""
+
+    def render(result: Case) -> dict[str, Any]:
+        written = _as_written(result, read)
+        if written is None:
+            return case_detail(request, result)
+        return case_detail(request, written, reload=False)
+
     return idempotency.api_write(
         request,
         user=api_user(request),
@@ -268,7 +344,7 @@ def _run(request: HttpRequest, key: str | None, payload: Any, status: int, work:
         payload=payload,
         status=status,
         work=work,
-        render=lambda result: case_detail(request, result),
+        render=render,
         transitions=(engine.InvalidTransition,),
     )
 
@@ -393,7 +469,7 @@ def act(
     def work(user: Any) -> Case:
         return services.perform(case, body.action, actor=user, payload=payload)
 
-    return _run(request, idempotency_key, payload, 200, work)
+    return _run(request, idempotency_key, payload, 200, work, read=case)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.models import ItemImplementation, ItemVersion
+from onewindow.catalog.models import ItemImplementation, ItemVersion, ProcessStage
 from onewindow.core import audit, calendar, crypto
 from onewindow.identity import queries as identity_queries
 from onewindow.identity import validators
@@ -72,13 +72,19 @@ def _lock(case: Case) -> Case:
 
     Only the case row is read (and locked): the item version, department and implementation
     are loaded when an action needs them, and the encrypted applicant fields, which no action
-    changes, are left unread (so neither decrypted on load nor re-encrypted on save).
+    changes, are left unread (so neither decrypted on load nor re-encrypted on save). An item
+    version is frozen once published (``catalog.services.update_draft``), so the one ``case``
+    was read with, if any, is kept rather than read again.
     """
-    return (
+    locked = (
         Case.objects.select_for_update(of=("self",))
         .defer("applicant_id_number", "applicant_phone")
         .get(pk=case.pk)
     )
+    version = Case._meta.get_field("item_version")
+    if version.is_cached(case) and case.item_version_id == locked.item_version_id:
+        version.set_cached_value(locked, version.get_cached_value(case))
+    return locked
 
 
 def _record(
@@ -347,13 +353,16 @@ def submit_case(
     applicant_data, account, agent = _applicant_fields(actor=actor, applicant=applicant)
     cleaned_form = validate_form(version, form)
     chosen = _resolve_materials(version, materials, actor=actor)
+    # draft → submitted in one insert: the draft exists only inside this transaction.
+    engine.check("submit", Status.DRAFT)
     case = Case.objects.create(
         case_no=_next_case_no(),
         query_code=_query_code(),
         implementation=implementation,
         item_version=version,
         lead_department=implementation.department,
-        status=Status.DRAFT,
+        status=Status.SUBMITTED,
+        submitted_at=timezone.now(),
         channel=channel,
         applicant=account,
         agent=agent,
@@ -368,10 +377,6 @@ def submit_case(
         CaseMaterial(case=case, requirement=requirement, file=stored)
         for requirement, stored in chosen
     )
-    engine.check("submit", case.status)
-    case.status = Status.SUBMITTED
-    case.submitted_at = timezone.now()
-    case.save(update_fields=["status", "submitted_at"])
     _record(
         case,
         "submit",
@@ -412,9 +417,11 @@ def _start_clocks(case: Case) -> None:
     case.clock_provisional = provisional
 
 
-def _create_tasks(case: Case) -> None:
+def _create_tasks(case: Case, stages: Iterable[ProcessStage]) -> None:
+    """The tasks of ``stages`` (the version's, their departments prefetched); the first stage
+    starts."""
     tasks = []
-    for stage in case.item_version.stages.prefetch_related("departments"):
+    for stage in stages:
         for department in stage.departments.all():
             tasks.append(
                 Task(
@@ -428,7 +435,8 @@ def _create_tasks(case: Case) -> None:
                 )
             )
     Task.objects.bulk_create(tasks)
-    _activate_next_stage(case)
+    # Every task is new and waiting: with their ids back from the insert they need no read.
+    _activate_next_stage(case, tasks if all(t.pk is not None for t in tasks) else None)
 
 
 def _activate_next_stage(case: Case, tasks: Iterable[Task] | None = None) -> bool:
@@ -461,11 +469,12 @@ def accept(case: Case, *, actor: User, note: str = "") -> Case:
     before = case.status
     case.accepted_at = timezone.now()
     _start_clocks(case)
-    has_stages = case.item_version.stages.exists()
+    stages = list(case.item_version.stages.prefetch_related("departments"))
+    has_stages = bool(stages)
     case.status = Status.IN_REVIEW if has_stages else Status.ACCEPTED
     case.save()
     if has_stages:
-        _create_tasks(case)
+        _create_tasks(case, stages)
     event = _record(case, "accept", actor=actor, from_status=before, note=note)
     _issue(event)
     _notify(
@@ -591,7 +600,7 @@ def complete_task(case: Case, *, actor: User, task_id: int, opinion: str, note: 
     case = _lock(case)
     engine.check("complete_task", case.status)
     # The case row lock covers its tasks: every change to a task happens under it.
-    tasks = list(case.tasks.select_related("department"))
+    tasks = list(case.tasks.select_related("department").order_by("stage", "id"))
     try:
         task = next(t for t in tasks if t.pk == int(task_id))
     except (StopIteration, ValueError, TypeError) as exc:
