@@ -1,6 +1,6 @@
 """Load benchmark: the locust mix against production mode on this machine, and its ceiling.
 
-    .venv/bin/python bench/load/run.py [--duration 60] [--users 4] [--ceiling-duration 20]
+    .venv/bin/python bench/load/run.py [--duration 60] [--users 8] [--ceiling-duration 20]
     make load
 
 1. Production mode (deploy/prod.py): used if it is running, otherwise started with the demo
@@ -468,7 +468,7 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=int, default=60, help="seconds of the mix")
     parser.add_argument("--ceiling-duration", type=int, default=20, help="seconds of /healthz")
-    parser.add_argument("--users", type=int, default=4, help="concurrent simulated users")
+    parser.add_argument("--users", type=int, default=8, help="concurrent simulated users")
     parser.add_argument("--applicants", type=int, default=8, help="applicant accounts")
     parser.add_argument("--seed-cases", type=int, default=40, help="applications filed first")
     parser.add_argument("--item", default="Z10027000000-340371-RS", help="item applied for")
