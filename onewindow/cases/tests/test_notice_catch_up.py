@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from onewindow.cases.models import CaseEvent, Document, NoticeWatermark
 pytestmark = pytest.mark.django_db
 
 GRACE = dt.timedelta(minutes=10)
+MIGRATION = "onewindow.cases.migrations.0002_notice_watermark"
 
 
 @pytest.fixture(autouse=True)
@@ -109,3 +112,34 @@ def test_the_options_of_a_lost_decision_are_those_of_the_action(submitted, peopl
 def test_it_is_on_the_schedule(settings):
     tasks_on_schedule = {entry["task"] for entry in settings.ONEWINDOW_SCHEDULE.values()}
     assert "onewindow.cases.tasks.reissue_missing_notices" in tasks_on_schedule
+
+
+def test_an_upgrade_starts_the_catch_up_after_the_events_already_there(
+    submitted, people, commit_effects
+):
+    """The migration that adds the watermark sets it at the last event that exists, so an
+    upgraded centre's earlier actions are never taken for lost notices."""
+    migration = importlib.import_module(MIGRATION)
+    case = services.accept(submitted, actor=people["clerk"])
+    lose_queued_notices()  # an old action whose notice was made on paper, before the upgrade
+    last = CaseEvent.objects.order_by("-pk").first()
+    age(last, GRACE * 10)
+    NoticeWatermark.objects.all().delete()
+
+    migration.start_after_existing_events(apps, None)
+
+    assert NoticeWatermark.objects.get().event_id == last.pk
+    assert tasks.reissue_missing_notices()["queued"] == 0
+    commit_effects()
+    assert not Document.objects.filter(case=case).exists()
+    # The step runs in the migration, after the table exists.
+    steps = [op.code for op in migration.Migration.operations if hasattr(op, "code")]
+    assert steps == [migration.start_after_existing_events]
+
+
+def test_the_migration_starts_at_zero_on_a_new_installation():
+    migration = importlib.import_module(MIGRATION)
+    CaseEvent.objects.all().delete()
+    NoticeWatermark.objects.all().delete()
+    migration.start_after_existing_events(apps, None)
+    assert NoticeWatermark.objects.get().event_id == 0
