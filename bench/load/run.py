@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -398,6 +399,42 @@ def warm_up(api: Platform, data: dict[str, Any], seconds: float) -> None:
 # --- locust ---------------------------------------------------------------------------------
 
 
+ROLES = (
+    ("web", ("gunicorn",)),
+    ("worker", ("celery",)),
+    ("database", ("postgres",)),
+    ("cache", ("redis",)),
+)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by the running processes of each role (Linux ``/proc``; empty
+    elsewhere). A process that ends between two readings takes its time with it: the
+    database's backends and the workers stay up for a whole phase."""
+    totals: dict[str, float] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = next((name for name, marks in ROLES if any(m in command for m in marks)), None)
+        if role:
+            # utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
+            ticks = int(fields[11]) + int(fields[12])
+            totals[role] = totals.get(role, 0.0) + ticks / CLOCK_TICKS
+    return totals
+
+
+def children_cpu() -> float:
+    """CPU seconds of this script's finished child processes (locust, the load generator)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_locust(
     base: str, data_path: Path, user_class: str, users: int, seconds: int, result: Path
 ) -> dict[str, Any]:
@@ -425,7 +462,11 @@ def run_locust(
         user_class,
     ]
     print(f"\nload: {user_class}: {users} users for {seconds} s against {base}", flush=True)
+    before, load_before = cpu_by_role(), children_cpu()
     subprocess.run(command, cwd=ROOT, env=env, check=True)  # noqa: S603
+    after = cpu_by_role()
+    cpu = {role: max(0.0, after.get(role, 0.0) - before.get(role, 0.0)) for role in after}
+    cpu["load generator"] = children_cpu() - load_before
     raw = json.loads(result.read_text(encoding="utf-8"))
     samples = raw["samples"]
     if not samples:
@@ -445,6 +486,11 @@ def run_locust(
         "errors": sum(1 for s in samples if s[2]),
         "error_detail": raw["errors"],
         "per_name": raw["per_name"],
+        # Machine time per request, by role: where the two vCPUs went.
+        "cpu_ms_per_request": {
+            role: round(seconds_used * 1000 / len(samples), 2)
+            for role, seconds_used in sorted(cpu.items())
+        },
     }
 
 
@@ -516,6 +562,8 @@ def main() -> None:
         )
         for error in figures["error_detail"]:
             print(f"  {error['count']} × {error['name']}: {error['error']}")
+        shares = ", ".join(f"{role} {ms}" for role, ms in figures["cpu_ms_per_request"].items())
+        print(f"  CPU ms per request: {shares}")
     ratio = round(mix["rps"] / ceiling["rps"], 3) if ceiling["rps"] else 0.0
     met = mix["rps"] >= 400 and mix["p95_ms"] < 250 and mix["errors"] == 0 and ratio >= 0.5
     verdict = "met" if met else "not met"
@@ -538,6 +586,8 @@ def main() -> None:
                 "users": args.users,
                 "duration_s": args.duration,
                 "cpus": os.cpu_count(),
+                "cpu_ms_per_request": mix["cpu_ms_per_request"],
+                "ceiling_cpu_ms_per_request": ceiling["cpu_ms_per_request"],
             }
         )
     )
