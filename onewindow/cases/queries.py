@@ -45,8 +45,14 @@ def public_lookup(case_no: str, query_code: str) -> Case | None:
     """A case by number and query code, for the public progress page (no login)."""
     if not case_no or not query_code or len(case_no) > 32 or len(query_code) > 12:
         return None
-    # The item's name is on the page and in the API's answer: read it with the case.
-    case = Case.objects.select_related("item_version").filter(case_no=case_no).first()
+    # The item's name is on the page and in the API's answer: read it with the case. Neither
+    # shows personal data, so the encrypted applicant fields are left unread (not decrypted).
+    case = (
+        Case.objects.select_related("item_version")
+        .defer("applicant_id_number", "applicant_phone")
+        .filter(case_no=case_no)
+        .first()
+    )
     if case is None or not _same(case.query_code, query_code.strip().upper()):
         return None
     return case

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from onewindow.cases import queries
 from onewindow.cases.models import Case
 from onewindow.identity.tokens import create_token
 
@@ -163,6 +164,13 @@ def test_public_progress_lookup(client, people, application):
     assert "张" not in found.content.decode()
     assert client.get(url, {"query_code": "WRONGCOD"}).status_code == 404
     assert client.get(url).status_code == 400
+
+
+def test_the_public_lookup_never_decrypts_personal_data(client, people, application):
+    body = post(client, "/api/v1/cases", application, bearer(people["citizen"])).json()
+    case = queries.public_lookup(body["case_no"], body["query_code"])
+    assert case is not None
+    assert {"applicant_id_number", "applicant_phone"} <= case.get_deferred_fields()
 
 
 def test_documents_download_for_those_who_see_the_case(client, people, application, commit_effects):
