@@ -1397,7 +1397,8 @@ def check_bound(conninfo: str, tables: dict[str, str], cases: int) -> dict[str, 
     import psycopg
     from psycopg import sql
 
-    from onewindow.core.models import GENESIS_HASH, AuditRecord
+    from onewindow.core import audit
+    from onewindow.core.models import AuditRecord
 
     cases += 1  # the probe
     actions = cases * ACTIONS_PER_CASE
@@ -1418,38 +1419,18 @@ def check_bound(conninfo: str, tables: dict[str, str], cases: int) -> dict[str, 
         }
         started = time.perf_counter()
         chain = conn.cursor(name="bound_chain")  # server side: the chain is read in chunks
-        query = sql.SQL(
-            """SELECT id, at, actor_id, actor_label, on_behalf_of_id, on_behalf_of_label,
-            action, object_type, object_id, outcome, host(ip), detail, prev_hash, hash
-            FROM {} ORDER BY id"""
+        names = [field.attname for field in AuditRecord._meta.concrete_fields]
+        columns = ", ".join("host(ip)" if name == "ip" else name for name in names)
+        chain.execute(
+            sql.SQL(f"SELECT {columns} FROM {{}} ORDER BY id").format(t["audit"])  # noqa: S608
         )
-        chain.execute(query.format(t["audit"]))
-        names = [
-            "id",
-            "at",
-            "actor_id",
-            "actor_label",
-            "on_behalf_of_id",
-            "on_behalf_of_label",
-            "action",
-            "object_type",
-            "object_id",
-            "outcome",
-            "ip",
-            "detail",
-            "prev_hash",
-            "hash",
-        ]
-        previous = (0, GENESIS_HASH)
+        previous: tuple[int, str] | None = None
         broken = ""
         records = 0
         for row in chain:
             record = AuditRecord(**dict(zip(names, row, strict=True)))
             records += 1
-            if record.id != previous[0] + 1 or record.prev_hash != previous[1]:
-                broken = broken or f"record {record.id} does not follow record {previous[0]}"
-            elif record.compute_hash() != record.hash:
-                broken = broken or f"record {record.id} does not match its hash"
+            broken = broken or audit.broken_link(record, previous)
             previous = (record.id, record.hash)
     checks.update(
         bound_audit_records=records,

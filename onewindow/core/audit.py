@@ -250,7 +250,7 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str | None = None) -
     previous: tuple[int, str] | None = anchor
     for row in rows:
         count += 1
-        reason = _broken(row, previous)
+        reason = broken_link(row, previous)
         if reason:
             remaining = records.filter(id__gt=row.id).count()
             return VerifyResult(False, count + remaining, row.id, reason)
@@ -258,7 +258,9 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str | None = None) -
     return VerifyResult(True, count)
 
 
-def _broken(row: AuditRecord, previous: tuple[int, str] | None) -> str:
+def broken_link(row: AuditRecord, previous: tuple[int, str] | None) -> str:
+    """Why ``row`` does not continue the chain after ``previous`` (its id and hash; None: the
+    genesis), or "" when it does: its id follows, it links to that hash, its own hash holds."""
     if previous is None:
         if row.prev_hash != GENESIS_HASH:
             return (

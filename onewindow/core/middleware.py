@@ -61,20 +61,40 @@ def _short_page(title: str, message: str, status: int) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
 
 
-def unavailable_response(request: HttpRequest) -> HttpResponse:
-    """The 503 answer: the API's error envelope under ``/api/``, a short page elsewhere."""
-    message = _message()
+def _failure_response(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    message: str,
+    details: dict[str, Any],
+) -> HttpResponse:
+    """The API's error envelope under ``/api/``, a short page elsewhere; never cached."""
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            envelope("service_unavailable", message, {"retry_after_seconds": RETRY_AFTER_SECONDS}),
-            status=503,
+            envelope(code, message, details),
+            status=status,
             json_dumps_params={"ensure_ascii": False},
         )
     else:
-        response = _short_page(_("服务暂时不可用"), message, 503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response = _short_page(title, message, status)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """The 503 answer while the database is unreachable."""
+    response = _failure_response(
+        request,
+        status=503,
+        code="service_unavailable",
+        title=_("服务暂时不可用"),
+        message=_message(),
+        details={"retry_after_seconds": RETRY_AFTER_SECONDS},
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -92,18 +112,14 @@ def storage_failure_response(request: HttpRequest, error: BaseException) -> Http
     """The 507 answer to a file the server could not keep."""
     _close_spooled_files(request)
     reason = storage_reason(error)
-    message = storage_message(reason)
-    response: HttpResponse
-    if request.path.startswith("/api/"):
-        response = JsonResponse(
-            envelope("insufficient_storage", message, {"reason": reason}),
-            status=507,
-            json_dumps_params={"ensure_ascii": False},
-        )
-    else:
-        response = _short_page(_("文件未能保存"), message, 507)
-    response["Cache-Control"] = "no-store"
-    return response
+    return _failure_response(
+        request,
+        status=507,
+        code="insufficient_storage",
+        title=_("文件未能保存"),
+        message=storage_message(reason),
+        details={"reason": reason},
+    )
 
 
 def _api_os_error(request: HttpRequest, exc: BaseException | type[BaseException]) -> HttpResponse:
