@@ -212,6 +212,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "onewindow",
+            # One pool per process, not one connection per request (core/cache.py).
+            "OPTIONS": {"pool_class": "onewindow.core.cache.SharedConnectionPool"},
         }
     }
 else:
