@@ -21,16 +21,16 @@ import redis
 class SharedConnectionPool(redis.ConnectionPool):
     """``redis.ConnectionPool`` whose ``from_url`` returns one pool per URL and options."""
 
-    _pools: ClassVar[dict[str, redis.ConnectionPool]] = {}
-    _lock: ClassVar[threading.Lock] = threading.Lock()
+    _shared_pools: ClassVar[dict[str, redis.ConnectionPool]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Any:
         key = f"{url}\n{sorted(kwargs.items())!r}"
-        pool = cls._pools.get(key)
+        pool = cls._shared_pools.get(key)
         if pool is None:
-            with cls._lock:
-                pool = cls._pools.get(key)
+            with cls._shared_lock:
+                pool = cls._shared_pools.get(key)
                 if pool is None:
-                    pool = cls._pools[key] = super().from_url(url, **kwargs)
+                    pool = cls._shared_pools[key] = super().from_url(url, **kwargs)
         return pool
