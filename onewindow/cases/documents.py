@@ -17,6 +17,7 @@ personal data. The applicant's name is masked for persons; the ID number is neve
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
@@ -143,7 +144,10 @@ class QRCode(Flowable):
         canvas.restoreState()
 
 
+@functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of a notice, made once per process (``body_style`` registers the
+    font first). Flowables only read their style, so every notice can share them."""
     base = body_style()
     return {
         "body": base,

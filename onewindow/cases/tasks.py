@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
-from .models import Case, CaseEvent, Document, NoticeWatermark
+from .models import CaseEvent, Document, NoticeWatermark
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,10 @@ NOTICE_OF_ACTION = {
     "deny": Document.Kind.DENIAL,
     "terminate": Document.Kind.TERMINATION,
 }
+
+
+# Case columns a notice never prints (``documents.render_notice``): left unread by the task.
+_UNPRINTED_CASE_FIELDS = ("applicant_id_number", "applicant_phone", "form", "delivery")
 
 
 def notice_for(event: CaseEvent) -> tuple[str, dict[str, Any]]:
@@ -54,13 +58,21 @@ def issue_notice(event_id: int, kind: str, options: dict[str, Any]) -> int | Non
     """Render and keep the notice of one case event; a retry never makes a second one."""
     from . import documents
 
-    existing = Document.objects.filter(event_id=event_id).values_list("pk", flat=True).first()
+    # ``order_by()``: the model's ordering would join the case only to sort a single row.
+    existing = (
+        Document.objects.filter(event_id=event_id).order_by().values_list("pk", flat=True).first()
+    )
     if existing is not None:
         return existing
-    event = CaseEvent.objects.select_related("case").get(pk=event_id)
-    case = Case.objects.select_related("item_version", "lead_department", "implementation").get(
-        pk=event.case_id
+    # One query for the event, its case and what the notice prints of them. The applicant's
+    # encrypted ID number and phone and the application form are never printed (the notice
+    # masks the name and omits the rest), so they are neither read nor decrypted.
+    event = (
+        CaseEvent.objects.select_related("case__item_version", "case__lead_department")
+        .defer(*(f"case__{name}" for name in _UNPRINTED_CASE_FIELDS))
+        .get(pk=event_id)
     )
+    case = event.case
     try:
         with transaction.atomic():
             return documents.issue_document(case, kind, event=event, **options).pk
