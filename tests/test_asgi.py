@@ -118,3 +118,46 @@ def test_the_stack_runs_off_the_event_loop_without_crossing_back(settings, monke
     assert answer["status"] == 200
     assert answer["headers"]["x-middleware-thread"] != str(loop_thread[0])
     assert crossings_back == []
+
+
+def test_a_request_thread_serves_the_next_request_once_idle(settings):
+    settings.MIDDLEWARE = [f"{__name__}._Marker", *settings.MIDDLEWARE]
+    handler = SyncStackASGIHandler()
+
+    async def two_requests() -> list[str]:
+        threads = []
+        for _ in range(2):
+            answer = await _exchange(handler, _scope("GET", "/healthz"), b"")
+            assert answer["status"] == 200
+            threads.append(answer["headers"]["x-middleware-thread"])
+            for _ in range(100):  # the thread is given back from its own done-callback
+                if handler._idle:
+                    break
+                await asyncio.sleep(0.01)
+            assert len(handler._idle) == 1
+        return threads
+
+    first, second = asyncio.run(two_requests())
+    assert first == second
+
+
+def test_a_busy_thread_is_not_given_to_another_request():
+    """A view still running after its client went away keeps its thread out of the idle
+    ones until it ends."""
+    handler = SyncStackASGIHandler()
+    release = threading.Event()
+
+    async def run() -> tuple[int, int]:
+        executor = handler._new_thread()
+        executor.submit(release.wait)  # the orphaned view
+        handler._release(executor)
+        await asyncio.sleep(0.05)
+        while_busy = len(handler._idle)
+        release.set()
+        for _ in range(100):
+            if handler._idle:
+                break
+            await asyncio.sleep(0.01)
+        return while_busy, len(handler._idle)
+
+    assert asyncio.run(run()) == (0, 1)
