@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -16,6 +17,13 @@ from django.http import HttpRequest, HttpResponseBase
 from onewindow.asgi import SyncStackASGIHandler, application
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_loop(coroutine: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: the browser tests leave an event loop running
+    in the test's thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _scope(method: str, target: str, **headers: str) -> dict[str, Any]:
@@ -60,7 +68,7 @@ async def _exchange(app: Any, scope: dict[str, Any], body: bytes) -> dict[str, A
 
 def _call(method: str, target: str, body: bytes = b"", **headers: str) -> dict[str, Any]:
     """One request through ``application``: status, headers and body of its response."""
-    return asyncio.run(_exchange(application, _scope(method, target, **headers), body))
+    return _run_loop(_exchange(application, _scope(method, target, **headers), body))
 
 
 def test_the_stack_is_built_synchronously():
@@ -114,7 +122,7 @@ def test_the_stack_runs_off_the_event_loop_without_crossing_back(settings, monke
         loop_thread.append(threading.get_ident())
         return await _exchange(handler, _scope("GET", "/healthz"), b"")
 
-    answer = asyncio.run(run())
+    answer = _run_loop(run())
     assert answer["status"] == 200
     assert answer["headers"]["x-middleware-thread"] != str(loop_thread[0])
     assert crossings_back == []
@@ -137,7 +145,7 @@ def test_a_request_thread_serves_the_next_request_once_idle(settings):
             assert len(handler._idle) == 1
         return threads
 
-    first, second = asyncio.run(two_requests())
+    first, second = _run_loop(two_requests())
     assert first == second
 
 
@@ -160,4 +168,4 @@ def test_a_busy_thread_is_not_given_to_another_request():
             await asyncio.sleep(0.01)
         return while_busy, len(handler._idle)
 
-    assert asyncio.run(run()) == (0, 1)
+    assert _run_loop(run()) == (0, 1)
