@@ -503,11 +503,10 @@ def public_case(
     case = queries.public_lookup(case_no, query_code)
     if case is None:
         raise NotFound(_("办件编号或查询码不正确"))
-    active = case.tasks.filter(status="active").order_by("stage").first()
     return {
         "case_no": case.case_no,
         "item_name": case.item_version.name,
         "status": case.status,
-        "stage": active.stage_name if active else None,
+        "stage": case.active_stage_name,  # read with the case by ``public_lookup``
         "promised_due_date": case.promised_due_date,
     }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from onewindow.identity import queries as identity_queries
@@ -41,18 +42,46 @@ def get_visible(user: User, case_no: str) -> Case | None:
     return visible_cases(user).filter(case_no=case_no).first()
 
 
-def public_lookup(case_no: str, query_code: str) -> Case | None:
-    """A case by number and query code, for the public progress page (no login)."""
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _PublicAnnotations(TypedDict):
+        active_stage_name: str | None
+
+    # What ``public_lookup`` answers: a case with the stage it is in.
+    PublicCase = WithAnnotations[Case, _PublicAnnotations]
+
+
+# What the public lookup reads, built once: building the query (above all its subquery) cost
+# more than running it. ``filter`` clones it, so requests never share or change its state.
+# The current stage is that of the case's first active task, None when no task is active.
+_PUBLIC_CASES = (
+    Case.objects.select_related("item_version")
+    .only("case_no", "query_code", "status", "promised_due_date", "item_version__name")
+    .annotate(
+        active_stage_name=Subquery(
+            Task.objects.filter(case=OuterRef("pk"), status="active")
+            .order_by("stage")
+            .values("stage_name")[:1]
+        )
+    )
+    .order_by()  # case_no is unique
+)
+
+
+def public_lookup(case_no: str, query_code: str) -> PublicCase | None:
+    """A case by number and query code, for the public progress page and API (no login).
+
+    One query reads all either of them shows: the case's number, status and promised date,
+    its item's name, and its current stage as ``active_stage_name``. Only those columns (and
+    the query code, to compare) are read: the encrypted applicant fields stay unread, never
+    decrypted. The row is found by number alone and the code compared in constant time."""
     if not case_no or not query_code or len(case_no) > 32 or len(query_code) > 12:
         return None
-    # The item's name is on the page and in the API's answer: read it with the case. Neither
-    # shows personal data, so the encrypted applicant fields are left unread (not decrypted).
-    case = (
-        Case.objects.select_related("item_version")
-        .defer("applicant_id_number", "applicant_phone")
-        .filter(case_no=case_no)
-        .first()
-    )
+    found = list(_PUBLIC_CASES.filter(case_no=case_no)[:1])
+    case = found[0] if found else None
     if case is None or not _same(case.query_code, query_code.strip().upper()):
         return None
     return case

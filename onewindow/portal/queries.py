@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from onewindow.cases import queries as case_queries
 from onewindow.cases.models import Case, CaseMaterial, Message, StoredFile
 from onewindow.catalog.models import ItemImplementation
 from onewindow.catalog.queries import published_implementations
+from onewindow.core import page_cache
 from onewindow.identity.models import User
 from onewindow.org.models import Department, ServiceCenter
 
@@ -21,6 +26,42 @@ MAX_CASE_NO_LENGTH = 32  # Case.case_no
 def current_center() -> ServiceCenter | None:
     """The service centre the portal speaks for: the first active one, if any."""
     return ServiceCenter.objects.filter(is_active=True).order_by("code").first()
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    generation: str
+    expires: float  # time.monotonic()
+    center: ServiceCenter | None
+
+
+_remembered: _Remembered | None = None
+
+
+def footer_center() -> ServiceCenter | None:
+    """``current_center``, remembered by this process: every page's footer shows it, and
+    reading it cost a query on every page that ``core.page_cache`` does not serve (the
+    progress page, sign-in, the applicant's pages).
+
+    It is kept the way stored pages are: under the public content generation read *before*
+    the row (a change to any ``org`` row bumps it, at once and on commit), and for at most
+    ``ONEWINDOW_PAGE_CACHE_SECONDS``, for a row changed where no signal sees it. With that
+    setting 0 (development) or without a generation yet, it reads the row every time. The
+    instance is shared by the requests of this process: read it, never change it."""
+    global _remembered
+    seconds = settings.ONEWINDOW_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return current_center()
+    generation = cache.get(page_cache.GENERATION_KEY)
+    if generation is None:
+        return current_center()
+    now = time.monotonic()
+    remembered = _remembered
+    if remembered is not None and remembered.generation == generation and now < remembered.expires:
+        return remembered.center
+    center = current_center()
+    _remembered = _Remembered(generation, now + seconds, center)
+    return center
 
 
 def active_department(code: str) -> Department | None:

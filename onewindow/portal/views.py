@@ -200,8 +200,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         if case is None:
             context["error"] = _("办件编号或查询码不正确")
         else:
-            context["case"] = case
-            context["stage"] = case.tasks.filter(status="active").order_by("stage").first()
+            context["case"] = case  # with its current stage, read in the same query
     elif request.GET:
         context["error"] = _("请填写办件编号和查询码")
     response = render(request, "portal/progress.html", context)

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.conf import settings
+from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -106,11 +109,12 @@ def local_name(obj: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def service_center(context: template.Context) -> ServiceCenter | None:
-    """The centre shown in the footer: the view's ``center`` if it set one, else one query."""
+    """The centre shown in the footer: the view's ``center`` if it set one, else the one
+    this process remembers (``queries.footer_center``: a query only after a change)."""
     if "center" in context:
         center: ServiceCenter | None = context["center"]
         return center
-    return queries.current_center()
+    return queries.footer_center()
 
 
 # --- The applicant's pages ----------------------------------------------------------------------
@@ -240,3 +244,56 @@ def staff_areas(context: template.Context) -> list[dict[str, Any]]:
                 }
             )
     return areas
+
+
+# --- Remembered layout fragments ----------------------------------------------------------------
+
+# Distinct renderings one ``remember`` block keeps (one per language, page and centre at most).
+REMEMBER_LIMIT = 256
+
+
+class RememberNode(template.Node):
+    """Renders its body once per language, URL prefix and set of values, then answers the
+    same text: see ``remember``."""
+
+    def __init__(self, nodelist: NodeList, values: dict[str, FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.values = values
+        # Kept by the node, so a template reloaded in development starts afresh.
+        self.rendered: dict[tuple[object, ...], SafeString] = {}
+
+    def render(self, context: template.Context) -> str:
+        values = {name: value.resolve(context) for name, value in self.values.items()}
+        key = (get_language(), get_script_prefix(), *values.items())
+        found = self.rendered.get(key)
+        if found is None:
+            # The body rendered by the template engine, escaped as it went: safe as it is.
+            found = mark_safe(self.nodelist.render(context.new(values)))  # noqa: S308
+            if len(self.rendered) >= REMEMBER_LIMIT:
+                self.rendered.clear()
+            self.rendered[key] = found
+        return found
+
+
+@register.tag
+def remember(parser: Parser, token: Token) -> RememberNode:
+    """``{% remember name=value … %}…{% endremember %}``: a part of the layout rendered once
+    per process for each language and each set of the named values, then served as text.
+
+    The header and footer are on every page, and rendering their links (``{% url %}``) and
+    labels (``{% translate %}``) again for each request cost more than the progress page's
+    own content. The body sees *only* the named values (as ``include … only`` would), so it
+    cannot pick up anything of the request or the visitor that is not in the key: a value
+    the body uses but the tag does not name renders empty, never another visitor's. Name
+    only short, hashable values (strings, not rows: a row's fields, so a changed row is a new
+    key); no blocks, forms with tokens or per-visitor content inside. ``{% url %}`` inside
+    gives the same link on every page (no app of ours is installed under two namespaces)."""
+    values: dict[str, FilterExpression] = {}
+    for bit in token.split_contents()[1:]:
+        name, sep, expression = bit.partition("=")
+        if not sep or not name.isidentifier():
+            raise template.TemplateSyntaxError(f"remember takes name=value arguments, not {bit!r}")
+        values[name] = parser.compile_filter(expression)
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberNode(nodelist, values)

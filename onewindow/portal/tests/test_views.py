@@ -312,6 +312,8 @@ class TestGuide:
                 client.get(reverse("portal:item_detail", args=[code]))
             return len(queries.captured_queries)
 
+        # The footer's centre is read once, then remembered (queries.footer_center).
+        client.get(reverse("portal:progress"))
         # 3 stages (one parallel), 2 materials, 0 fees against 2 stages, 1 material, 1 fee
         assert count(catalog.licence.implementation_code) == count(
             catalog.property.implementation_code
