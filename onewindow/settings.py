@@ -180,6 +180,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
     }
+    # With health checks on, the pool sends a query to the server before it hands out each
+    # connection: a round trip on every request. Off, a connection the server dropped (a
+    # restart, a failover) fails its first query with a 503 (core.middleware), is discarded
+    # when it goes back to the pool, and a fresh one takes its place.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_POOL_CHECKS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
