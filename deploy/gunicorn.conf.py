@@ -5,8 +5,9 @@
 Every value can be changed from the environment (var/prod.env on a single machine, the unit's
 environment on a node): ONEWINDOW_BIND, WEB_CONCURRENCY, ONEWINDOW_WEB_TIMEOUT,
 ONEWINDOW_WEB_MAX_REQUESTS, ONEWINDOW_ACCESS_LOG. Sizing (docs/deploy.md "Sizing"): one worker
-per core; Django runs each request's view in a thread of its own, so a worker waiting on the
-database still serves other requests, and more processes than cores measured slower.
+per core; each request runs in a thread of its own (onewindow/asgi.py, reused from request to
+request), so a worker waiting on the database still serves other requests, and more
+processes than cores measured slower.
 """
 
 from __future__ import annotations
