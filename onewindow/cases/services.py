@@ -204,6 +204,16 @@ def validate_form(version: ItemVersion, form: Mapping[str, Any]) -> dict[str, An
     return dict(form)
 
 
+def _as_id(value: Any) -> int | None:
+    """A primary key given in a request (a positive 64-bit integer), or None when it cannot
+    be one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def _resolve_materials(
     version: ItemVersion,
     materials: Iterable[Mapping[str, Any]],
@@ -211,7 +221,16 @@ def _resolve_materials(
     actor: User,
     require_all: bool = True,
 ) -> list[tuple[Any, StoredFile]]:
+    materials = list(materials)
     requirements = {m.pk: m for m in version.materials.all()}
+    # Every uploaded file named, in one query (a filing names several).
+    files = StoredFile.objects.in_bulk(
+        {
+            file_id
+            for entry in materials
+            if not entry.get("licence_id") and (file_id := _as_id(entry.get("file_id")))
+        }
+    )
     chosen: list[tuple[Any, StoredFile]] = []
     errors: dict[str, list[str]] = {}
     seen: set[int] = set()
@@ -237,16 +256,15 @@ def _resolve_materials(
             seen.add(requirement.pk)
             chosen.append((requirement, stored))
             continue
-        try:
-            stored = StoredFile.objects.get(pk=int(entry.get("file_id")))  # type: ignore[arg-type]
-        except (StoredFile.DoesNotExist, TypeError, ValueError):
+        upload = files.get(_as_id(entry.get("file_id")) or 0)
+        if upload is None:
             errors[key] = [_("文件不存在")]
             continue
-        if stored.uploaded_by_id != actor.pk:
+        if upload.uploaded_by_id != actor.pk:
             errors[key] = [_("只能使用本人上传的文件")]
             continue
         seen.add(requirement.pk)
-        chosen.append((requirement, stored))
+        chosen.append((requirement, upload))
     if require_all:
         for requirement in requirements.values():
             if (

@@ -411,6 +411,62 @@ def test_missing_or_foreign_materials_are_refused(item, people):
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("file_id", "reason"),
+    [
+        (10**9, "文件不存在"),
+        (0, "文件不存在"),
+        (-3, "文件不存在"),
+        (2**70, "文件不存在"),
+        ("abc", "文件不存在"),
+        (None, "文件不存在"),
+        ("other", "只能使用本人上传的文件"),
+    ],
+)
+def test_each_refused_material_is_named_with_its_reason(item, people, file_id, reason):
+    application, plan = item.current_version.materials.order_by("position")[::2]
+    if file_id == "other":
+        file_id = upload(people["other"]).pk
+    with pytest.raises(ValidationError) as info:
+        services.submit_case(
+            item,
+            form={"venue": "x", "area": 5},
+            channel="online",
+            materials=[
+                {"requirement_id": plan.pk, "file_id": upload(people["citizen"]).pk},
+                {"requirement_id": application.pk, "file_id": file_id},
+            ],
+            actor=people["citizen"],
+        )
+    # The refused upload, and the required material it was meant to be.
+    assert info.value.message_dict == {
+        "materials.1": [reason],
+        "materials": [f"缺少必要材料：{application.name}"],
+    }
+    assert not Case.objects.exists()
+
+
+def test_the_uploads_of_a_filing_are_read_at_once(item, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    application, plan = item.current_version.materials.order_by("position")[::2]
+    files = [upload(people["citizen"]).pk for _ in range(2)]
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_case(
+            item,
+            form={"venue": "x", "area": 5},
+            channel="online",
+            materials=[
+                {"requirement_id": application.pk, "file_id": files[0]},
+                {"requirement_id": plan.pk, "file_id": files[1]},
+            ],
+            actor=people["citizen"],
+        )
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "cases_storedfile"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 def test_a_case_keeps_the_version_it_was_filed_under(submitted, item):
     from onewindow.catalog import services as catalog
 
