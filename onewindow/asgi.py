@@ -66,15 +66,15 @@ class SyncStackASGIHandler(ASGIHandler):
         view left running by a client that went away included), never before."""
         loop = asyncio.get_running_loop()
 
-        def idle(_done: object) -> None:
+        def idle() -> None:
             if len(self._idle) < IDLE_THREADS:
                 self._idle.append(executor)
             else:
                 executor.shutdown(wait=False)
 
-        def back(done: object) -> None:
+        def back(_done: object) -> None:
             try:
-                loop.call_soon_threadsafe(idle, done)
+                loop.call_soon_threadsafe(idle)
             except RuntimeError:  # the loop has closed: the worker is stopping
                 executor.shutdown(wait=False)
 

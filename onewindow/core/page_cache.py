@@ -122,6 +122,12 @@ def _current_generation(found: str | None) -> str:
     return generation
 
 
+def current_generation() -> str:
+    """The public content generation now (set if there is none yet): what is kept from the
+    tracked rows outside this module, such as the footer's centre, is kept under it."""
+    return _current_generation(cache.get(GENERATION_KEY))
+
+
 # --- the views that may be stored ----------------------------------------------------------
 
 

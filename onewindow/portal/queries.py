@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from onewindow.cases import queries as case_queries
@@ -46,15 +45,13 @@ def footer_center() -> ServiceCenter | None:
     It is kept the way stored pages are: under the public content generation read *before*
     the row (a change to any ``org`` row bumps it, at once and on commit), and for at most
     ``ONEWINDOW_PAGE_CACHE_SECONDS``, for a row changed where no signal sees it. With that
-    setting 0 (development) or without a generation yet, it reads the row every time. The
-    instance is shared by the requests of this process: read it, never change it."""
+    setting 0 (development) it reads the row every time. The instance is shared by the
+    requests of this process: read it, never change it."""
     global _remembered
     seconds = settings.ONEWINDOW_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return current_center()
-    generation = cache.get(page_cache.GENERATION_KEY)
-    if generation is None:
-        return current_center()
+    generation = page_cache.current_generation()
     now = time.monotonic()
     remembered = _remembered
     if remembered is not None and remembered.generation == generation and now < remembered.expires:
